@@ -1,0 +1,34 @@
+# Variorum: the two commands a newcomer needs are `make run` and `make test`.
+# Both create the virtual environment in .venv when it is missing and install the
+# project (editable) with what it needs; nothing else has to be on the machine but Python.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SAMPLE := samples/mikoyan-telegram-1956-09-19.variorum.xml
+
+.PHONY: run test bench lint clean screenshots
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/variorum $(SAMPLE)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.screenshots
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Keeping annotations on their words when a witness text is replaced wholesale."""

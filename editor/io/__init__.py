@@ -1,0 +1,1 @@
+"""Safe file input and output: atomic writes, backups, text decoding, locks, recovery."""

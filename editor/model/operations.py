@@ -1,0 +1,444 @@
+"""Model operations.
+
+Each operation changes the edition and returns a :class:`Change`: what it touched (so a
+view redraws only that) and the snapshots needed to undo and redo it.  The interface
+wraps a change in an undo command that calls :func:`undo` and :func:`redo`; all logic
+lives here, where it is tested without a window.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, fields
+
+from editor.model.annotation import Anchoring, Annotation, STATUSES, Span, now_iso
+from editor.model.edition import Edition, Hand, Metadata, Person, Surface, Witness
+from editor.model.kinds import KINDS, spec
+from editor.model.mapping import StepMap
+
+
+# --------------------------------------------------------------------------------------
+# the change record
+
+
+@dataclass
+class TextEdit:
+    """``old`` at ``[start, start + len(old))`` of ``witness`` became ``new``."""
+
+    witness: str
+    start: int
+    old: str
+    new: str
+
+    @property
+    def step(self) -> StepMap:
+        return StepMap.replace(self.start, self.start + len(self.old), len(self.new))
+
+
+@dataclass
+class Header:
+    """Everything of an edition but its texts and annotations (a metadata-dialog edit)."""
+
+    metadata: Metadata
+    hands: dict[str, Hand]
+    people: dict[str, Person]
+    witnesses: list[Witness]      # copies; texts are immutable strings, so this is cheap
+    surfaces: list[Surface]
+    explained: list[str]
+
+    @classmethod
+    def of(cls, edition: Edition) -> "Header":
+        return cls(
+            copy.deepcopy(edition.metadata), copy.deepcopy(edition.hands),
+            copy.deepcopy(edition.people),
+            [copy.copy(w) for w in edition.witnesses.values()],
+            copy.deepcopy(edition.surfaces), list(edition.explained),
+        )
+
+    def apply_to(self, edition: Edition) -> None:
+        edition.metadata = copy.deepcopy(self.metadata)
+        edition.hands = copy.deepcopy(self.hands)
+        edition.people = copy.deepcopy(self.people)
+        edition.witnesses = {w.id: copy.copy(w) for w in self.witnesses}
+        edition.surfaces = copy.deepcopy(self.surfaces)
+        edition.explained = list(self.explained)
+
+
+@dataclass
+class Change:
+    """What one operation changed.
+
+    ``before``/``after`` hold copies of every annotation the operation touched (``None``
+    where it did not exist); ``text_edits`` are applied in order; ``header_*`` are set when
+    metadata, hands, people, witness labels or facsimiles changed.
+    """
+
+    description: str = ""
+    text_edits: list[TextEdit] = field(default_factory=list)
+    before: dict[str, Annotation | None] = field(default_factory=dict)
+    after: dict[str, Annotation | None] = field(default_factory=dict)
+    header_before: Header | None = None
+    header_after: Header | None = None
+    zones_before: dict[str, tuple[int, int]] = field(default_factory=dict)
+    zones_after: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text_edits or self.before or self.after or self.header_before
+                    or self.zones_before)
+
+    @property
+    def annotation_ids(self) -> set[str]:
+        return set(self.before) | set(self.after)
+
+    @property
+    def witnesses(self) -> set[str]:
+        """Witnesses whose text changed."""
+        return {e.witness for e in self.text_edits}
+
+    @property
+    def header_changed(self) -> bool:
+        return self.header_before is not None
+
+    def merged_with(self, later: "Change") -> "Change":
+        """One change doing ``self`` then ``later`` (used to merge typing into one undo step)."""
+        before = dict(self.before)
+        for key, value in later.before.items():
+            before.setdefault(key, value)
+        after = dict(self.after)
+        after.update(later.after)
+        zones_before = dict(self.zones_before)
+        for key, value in later.zones_before.items():
+            zones_before.setdefault(key, value)
+        zones_after = dict(self.zones_after)
+        zones_after.update(later.zones_after)
+        return Change(
+            self.description or later.description,
+            self.text_edits + later.text_edits,
+            before, after,
+            self.header_before or later.header_before,
+            later.header_after or self.header_after,
+            zones_before, zones_after,
+        )
+
+
+def _restore(edition: Edition, snapshots: dict[str, Annotation | None]) -> None:
+    for aid, snap in snapshots.items():
+        if snap is None:
+            edition.annotations.pop(aid, None)
+            continue
+        current = edition.annotations.get(aid)
+        if current is None:
+            edition.annotations[aid] = snap.copy()
+        else:   # in place, so that views holding the object stay valid
+            for f in fields(Annotation):
+                setattr(current, f.name, copy.deepcopy(getattr(snap, f.name)))
+
+
+def _zone_index(edition: Edition) -> dict:
+    return {z.id: z for s in edition.surfaces for z in s.zones}
+
+
+def _restore_zones(edition: Edition, ranges: dict[str, tuple[int, int]]) -> None:
+    if not ranges:
+        return
+    zones = _zone_index(edition)
+    for zid, (start, end) in ranges.items():
+        if zid in zones:
+            zones[zid].start, zones[zid].end = start, end
+
+
+def _replace_text(edition: Edition, witness: str, start: int, old: str, new: str) -> None:
+    w = edition.witnesses[witness]
+    if w.text[start:start + len(old)] != old:
+        raise ValueError("the text to replace does not match the witness")
+    w.text = w.text[:start] + new + w.text[start + len(old):]
+
+
+def undo(edition: Edition, change: Change) -> None:
+    """Put the edition back as it was before ``change``."""
+    for edit in reversed(change.text_edits):
+        _replace_text(edition, edit.witness, edit.start, edit.new, edit.old)
+    _restore(edition, change.before)
+    _restore_zones(edition, change.zones_before)
+    if change.header_before is not None:
+        change.header_before.apply_to(edition)
+
+
+def redo(edition: Edition, change: Change) -> None:
+    """Apply ``change`` again after :func:`undo`."""
+    for edit in change.text_edits:
+        _replace_text(edition, edit.witness, edit.start, edit.old, edit.new)
+    _restore(edition, change.after)
+    _restore_zones(edition, change.zones_after)
+    if change.header_after is not None:
+        change.header_after.apply_to(edition)
+
+
+# --------------------------------------------------------------------------------------
+# text edits
+
+
+def _touches_inside(start: int, end: int, edit_start: int, edit_end: int) -> bool:
+    """True when replacing ``[edit_start, edit_end)`` changes the words of ``[start, end)``.
+
+    Insertions at either edge do not (marks do not grow at their edges)."""
+    if edit_start == edit_end:
+        return start < edit_start < end
+    return edit_start < end and edit_end > start
+
+
+def map_annotation(annotation: Annotation, step: StepMap, witness: str, old_text: str,
+                   who: str = "", when: str = "") -> bool:
+    """Map ``annotation`` through one edit of ``witness``; return True when it changed.
+
+    Starts map with the kind's start bias (+1: insertions at the start stay outside),
+    ends with its end bias (-1), points with the point bias (-1).  A mark whose words are
+    all deleted becomes orphaned with its last quote; a point strictly inside deleted text
+    too.  An accepted mark whose words change goes back to ``proposed``.
+    """
+    changed = False
+    kind = spec(annotation.kind)
+    (edit_start, old_size, _new_size), = step.ranges
+    edit_end = edit_start + old_size
+    if annotation.witness == witness:
+        start, end = annotation.start, annotation.end
+        if end < edit_start and not (start == end == edit_start):
+            pass   # entirely before the edit: untouched
+        else:
+            if start == end:
+                result = step.map_result(start, kind.point_bias)
+                new_start = new_end = result.pos
+                newly_orphaned = result.deleted and annotation.status != "orphaned"
+                quote = ""
+            else:
+                split_abs = None
+                if "split" in annotation.attrs:
+                    try:
+                        split_abs = start + int(annotation.attrs["split"])
+                    except ValueError:
+                        split_abs = None
+                new_start = step.map(start, kind.start_bias)
+                new_end = max(new_start, step.map(end, kind.end_bias))
+                newly_orphaned = new_end == new_start and annotation.status != "orphaned"
+                quote = old_text[start:end]
+                if split_abs is not None and not newly_orphaned:
+                    new_split = min(max(step.map(split_abs, -1), new_start), new_end) - new_start
+                    annotation.attrs["split"] = str(new_split)
+            words_changed = start != end and _touches_inside(start, end, edit_start, edit_end)
+            if (new_start, new_end) != (start, end) or newly_orphaned or words_changed:
+                changed = True
+                annotation.start, annotation.end = new_start, new_end
+                stamp = when or now_iso()
+                if newly_orphaned:
+                    annotation.anchoring = Anchoring("orphaned", quote, start, end, 0.0)
+                    annotation.status = "orphaned"
+                    annotation.record("orphaned", who, "its text was deleted", stamp)
+                elif words_changed and annotation.status == "accepted":
+                    annotation.status = "proposed"
+                    annotation.record("modified", who, "the words under it were changed", stamp)
+    cp = annotation.counterpart
+    if cp is not None and cp.witness == witness and cp.end >= edit_start:
+        if cp.start == cp.end:
+            new_cp = (step.map(cp.start, -1),) * 2
+        else:
+            s = step.map(cp.start, 1)
+            new_cp = (s, max(s, step.map(cp.end, -1)))
+        if new_cp != (cp.start, cp.end):
+            annotation.counterpart = Span(cp.witness, *new_cp)
+            changed = True
+    return changed
+
+
+def edit_text(edition: Edition, witness: str, start: int, end: int, new_text: str,
+              who: str = "", description: str = "") -> Change:
+    """Replace ``[start, end)`` of ``witness`` by ``new_text`` and map every annotation.
+
+    Only annotations at or after the edit are examined; those before it are untouched.
+    """
+    w = edition.witnesses[witness]
+    if not 0 <= start <= end <= len(w.text):
+        raise ValueError(f"edit range [{start}, {end}) is outside the text of {witness!r}")
+    old = w.text[start:end]
+    if old == new_text:
+        return Change(description)
+    edit = TextEdit(witness, start, old, new_text)
+    step = edit.step
+    old_text = w.text
+    w.text = old_text[:start] + new_text + old_text[end:]
+    change = Change(description or "Edit text", [edit])
+    stamp = now_iso()
+    for ann in edition.annotations.values():
+        touches_own = ann.witness == witness and (ann.end >= start or ann.start >= start)
+        cp = ann.counterpart
+        touches_cp = cp is not None and cp.witness == witness and cp.end >= start
+        if not (touches_own or touches_cp):
+            continue
+        snapshot = ann.copy()
+        if map_annotation(ann, step, witness, old_text, who, stamp):
+            change.before[ann.id] = snapshot
+            change.after[ann.id] = ann.copy()
+    for surface in edition.surfaces:
+        for zone in surface.zones:
+            if zone.witness == witness and zone.end >= start and zone.end > zone.start:
+                new = (step.map(zone.start, 1), max(step.map(zone.start, 1), step.map(zone.end, -1)))
+                if new != (zone.start, zone.end):
+                    change.zones_before[zone.id] = (zone.start, zone.end)
+                    change.zones_after[zone.id] = new
+                    zone.start, zone.end = new
+    return change
+
+
+# --------------------------------------------------------------------------------------
+# annotations
+
+
+def add_annotation(edition: Edition, witness: str, start: int, end: int, kind: str,
+                   attrs: dict[str, str] | None = None, note: str = "", who: str = "",
+                   cert: str = "", status: str = "proposed", counterpart: Span | None = None,
+                   annotation_id: str | None = None, action: str = "created") -> Change:
+    """Create an annotation; raise ``ValueError`` for a range outside the text or an
+    unknown kind, so that the interface can say so."""
+    if witness not in edition.witnesses:
+        raise ValueError(f"there is no witness {witness!r}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of annotation {kind!r}")
+    text = edition.witnesses[witness].text
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"range [{start}, {end}) is outside the text of {witness!r}")
+    if start == end and not spec(kind).point_ok:
+        raise ValueError(f"a {spec(kind).label.lower()} must cover some text: select it first")
+    if status not in STATUSES:
+        raise ValueError(f"unknown review status {status!r}")
+    aid = annotation_id or edition.new_id()
+    ann = Annotation(aid, witness, start, end, kind, dict(attrs or {}), note, who, cert, status,
+                     counterpart=counterpart)
+    ann.record(action, who)
+    edition.add_annotation(ann)
+    return Change(f"Mark {spec(kind).label.lower()}", before={aid: None}, after={aid: ann.copy()})
+
+
+def remove_annotations(edition: Edition, ids: list[str]) -> Change:
+    change = Change("Delete annotation" if len(ids) == 1 else f"Delete {len(ids)} annotations")
+    for aid in ids:
+        ann = edition.annotations.pop(aid, None)
+        if ann is not None:
+            change.before[aid] = ann
+            change.after[aid] = None
+    return change
+
+
+#: fields an editor may change with :func:`update_annotation`
+EDITABLE = ("kind", "attrs", "note", "cert", "start", "end", "counterpart", "resp", "witness")
+
+
+def update_annotation(edition: Edition, annotation_id: str, who: str = "", comment: str = "",
+                      **changes) -> Change:
+    """Change fields of an annotation.
+
+    Changing the range, kind, attributes or note of an *accepted* annotation sends it
+    back to ``proposed``, and the change is recorded in its history.  Moving a fuzzy or
+    orphaned annotation onto new words (a new range) settles its anchoring.
+    """
+    ann = edition.annotations[annotation_id]
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
+    if "kind" in changes and changes["kind"] not in KINDS:
+        raise ValueError(f"unknown kind of annotation {changes['kind']!r}")
+    witness = changes.get("witness", ann.witness)
+    if witness not in edition.witnesses:
+        raise ValueError(f"there is no witness {witness!r}")
+    start = changes.get("start", ann.start)
+    end = changes.get("end", ann.end)
+    if not 0 <= start <= end <= len(edition.witnesses[witness].text):
+        raise ValueError(f"range [{start}, {end}) is outside the text of {witness!r}")
+    actual = {k: v for k, v in changes.items() if getattr(ann, k) != v}
+    if not actual:
+        return Change()
+    before = ann.copy()
+    for key, value in actual.items():
+        setattr(ann, key, copy.deepcopy(value))
+    moved = {"start", "end", "witness"} & set(actual)
+    if moved and ann.anchoring is not None:
+        ann.anchoring = None
+        if ann.status == "orphaned":
+            ann.status = "proposed"
+    if ann.status == "accepted":
+        ann.status = "proposed"
+    what = ", ".join(sorted(actual))
+    ann.record("modified", who, comment or f"changed {what}")
+    return Change(f"Change {what}", before={ann.id: before}, after={ann.id: ann.copy()})
+
+
+def set_status(edition: Edition, annotation_id: str, status: str, who: str = "",
+               comment: str = "") -> Change:
+    """Record a review decision (accepted, rejected, queried, proposed) with a comment."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown review status {status!r}")
+    ann = edition.annotations[annotation_id]
+    before = ann.copy()
+    ann.status = status
+    if status != "orphaned" and ann.anchoring is not None and ann.anchoring.state == "fuzzy" \
+            and status == "accepted":
+        ann.anchoring = None   # a reviewer confirmed the fuzzy placement
+    ann.record("reviewed", who, comment)
+    return Change(f"Mark as {status}", before={ann.id: before}, after={ann.id: ann.copy()})
+
+
+def settle_anchoring(edition: Edition, annotation_id: str, who: str = "") -> Change:
+    """Accept a re-anchoring proposal: the annotation stays where it is, no longer flagged."""
+    ann = edition.annotations[annotation_id]
+    if ann.anchoring is None:
+        return Change()
+    before = ann.copy()
+    ann.anchoring = None
+    if ann.status == "orphaned":
+        ann.status = "proposed"
+    ann.record("reanchored", who, "new place accepted")
+    return Change("Accept new place", before={ann.id: before}, after={ann.id: ann.copy()})
+
+
+# --------------------------------------------------------------------------------------
+# metadata, hands, people, witnesses
+
+
+def update_header(edition: Edition, apply, description: str = "Edit metadata") -> Change:
+    """Run ``apply(edition)`` (which changes metadata, hands, people, witness labels or
+    facsimiles) and record it as one undoable change."""
+    before = Header.of(edition)
+    apply(edition)
+    after = Header.of(edition)
+    if before == after:
+        return Change()
+    return Change(description, header_before=before, header_after=after)
+
+
+def add_witness(edition: Edition, witness: Witness) -> Change:
+    """Add a witness; undo removes it again."""
+    before = Header.of(edition)
+    edition.add_witness(witness)
+    return Change(f"Add witness {witness.label}", header_before=before,
+                  header_after=Header.of(edition))
+
+
+def remove_witness(edition: Edition, witness_id: str) -> Change:
+    """Remove a witness with its annotations (one undoable step)."""
+    change = remove_annotations(
+        edition, [a.id for a in edition.annotations.values() if a.witness == witness_id])
+    before = Header.of(edition)
+    del edition.witnesses[witness_id]
+    for surface in [s for s in edition.surfaces if s.witness == witness_id]:
+        edition.surfaces.remove(surface)
+    change.header_before, change.header_after = before, Header.of(edition)
+    change.description = "Remove witness"
+    return change
+
+
+def combine(changes: list[Change], description: str) -> Change:
+    """Several changes as one undo step."""
+    total = Change(description)
+    for change in changes:
+        total = total.merged_with(change)
+    total.description = description
+    return total
