@@ -44,6 +44,7 @@ T = f"{{{TEI_NS}}}"
 _TOKEN_ATTRS = {"place", "type", "unit", "agent", "subtype", "evidence"}
 #: attributes holding a pointer to a declared id
 _POINTER_ATTRS = {"hand", "resp", "source"}
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
 
 
@@ -123,7 +124,7 @@ def _write_header(tei, edition: Edition) -> None:
     header = _el(tei, "teiHeader")
     file_desc = _el(header, "fileDesc")
     title_stmt = _el(file_desc, "titleStmt")
-    _el(title_stmt, "title", md.title or "Untitled edition")
+    _el(title_stmt, "title", md.title)
     for author in md.authors:
         _el(title_stmt, "author", author)
     translator_is_person = False
@@ -228,6 +229,8 @@ def _phenomenon(parent, edition: Edition, ann: Annotation, quote: str) -> None:
             value = attrs.get(name, "")
             if not value or name == "split":
                 continue
+            if name == "quantity" and not _NUMBER.match(value):
+                continue   # TEI needs a number; validate_edition reports it
             if name in _POINTER_ATTRS:
                 value = _pointer(value)
             elif name in _TOKEN_ATTRS:
@@ -257,10 +260,9 @@ def _phenomenon(parent, edition: Edition, ann: Annotation, quote: str) -> None:
         else:
             _el(body, "sic", quote, **element_attrs(("rend",)))
     elif kind == "unclear":
-        _el(body, "unclear", quote, **element_attrs(("reason", "hand", "agent", "extent", "rend")))
+        _el(body, "unclear", quote, **element_attrs(("reason", "agent", "extent", "rend")))
     elif kind == "gap":
-        gap = _el(body, "gap", **element_attrs(("reason", "extent", "unit", "quantity", "agent",
-                                                "hand")))
+        gap = _el(body, "gap", **element_attrs(("reason", "extent", "unit", "quantity", "agent")))
         if quote:
             _el(gap, "desc", quote)
     elif kind == "variant":
@@ -275,7 +277,7 @@ def _phenomenon(parent, edition: Edition, ann: Annotation, quote: str) -> None:
         _el(choice, "abbr", quote, **element_attrs(("rend",)))
         _el(choice, "expan", attrs.get("expan", ""))
     elif kind == "note":
-        _el(body, "seg", quote, **element_attrs(("place", "rend")))
+        _el(body, "seg", quote, **element_attrs(("rend", "resp")))
     else:   # remark
         _el(body, "seg", quote, type="remark", subtype=_token(attrs.get("type", "")) or None)
 
@@ -310,7 +312,8 @@ def _write_annotation(parent, edition: Edition, paragraphs: dict[str, _Paragraph
         quote = edition.witnesses[ann.witness].text[start:end]
     _phenomenon(element, edition, ann, quote)
     if ann.kind == "note":
-        _el(element, "note", ann.note, type=_token(ann.attrs.get("type", "") or "comment"))
+        _el(element, "note", ann.note, type=_token(ann.attrs.get("type", "") or "comment"),
+            place=_token(ann.attrs.get("place", "")) or None)
     elif ann.kind == "remark":
         _el(element, "note", ann.note, type="remark")
     elif ann.note:
@@ -465,9 +468,7 @@ class _Reader:
         header = r.find(f"{T}teiHeader")
         if header is None:
             raise FileFormatError("the TEI file has no teiHeader", self.path)
-        md.title = _all_text(header.find(f"{T}fileDesc/{T}titleStmt/{T}title")).strip()
-        if md.title == "Untitled edition":
-            md.title = ""
+        md.title = _all_text(header.find(f"{T}fileDesc/{T}titleStmt/{T}title"))
         md.authors = [_all_text(a) for a in header.findall(f"{T}fileDesc/{T}titleStmt/{T}author")]
         for resp_stmt in header.findall(f"{T}fileDesc/{T}titleStmt/{T}respStmt"):
             role = _all_text(resp_stmt.find(f"{T}resp")).strip()
@@ -647,6 +648,8 @@ class _Reader:
                     note_text = _all_text(note_el)
                     if note_el.get("type", "comment") != "comment":
                         attrs["type"] = note_el.get("type")
+                    if note_el.get("place"):
+                        attrs["place"] = note_el.get("place")
                     break
         elif kind == "remark":
             note_text = _all_text(element.find(f"{T}note[@type='remark']"))
@@ -872,3 +875,10 @@ def is_native(tree: etree._ElementTree) -> bool:
     root = tree.getroot()
     return (root.tag == T + "TEI" and root.find(
         f"{T}teiHeader/{T}encodingDesc/{T}appInfo/{T}application[@ident='variorum']") is not None)
+
+
+def import_native(path: str | os.PathLike, **_options):
+    """Registry entry: open a native edition as an import (its problems as the report)."""
+    from editor.formats.registry import ImportResult
+    result = load(path)
+    return ImportResult(result.edition, result.problems, "native")

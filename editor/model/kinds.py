@@ -59,9 +59,9 @@ KINDS: dict[str, KindSpec] = {k.id: k for k in (
              description="Words the editor or translator supplies that the document lacks."),
     KindSpec("sic", "Sic", "sic", ("corr", "rend"),
              description="Reproduced as written although apparently wrong ([sic])."),
-    KindSpec("unclear", "Unclear", "unclear", ("reason", "hand", "agent", "extent", "rend"),
+    KindSpec("unclear", "Unclear", "unclear", ("reason", "agent", "extent", "rend"),
              description="Words that are hard to read; the reading is uncertain."),
-    KindSpec("gap", "Gap", "gap", ("reason", "extent", "unit", "quantity", "agent", "hand"),
+    KindSpec("gap", "Gap", "gap", ("reason", "extent", "unit", "quantity", "agent"),
              point_ok=True,
              description="Text left out of the transcription: illegible, damaged or omitted."),
     KindSpec("note", "Note", "note", ("type", "place", "rend", "resp"),
@@ -84,3 +84,26 @@ NOTE_TYPES = ("translator", "editor", "author")
 def spec(kind: str) -> KindSpec:
     """The declaration of ``kind``; unknown kinds are treated as remarks."""
     return KINDS.get(kind, KINDS["remark"])
+
+
+#: attributes whose TEI datatype is one token (whitespace inside becomes "-")
+TOKEN_ATTRIBUTES = frozenset({"place", "type", "unit", "agent", "evidence"})
+#: attributes holding free text (kept as written)
+TEXT_ATTRIBUTES = frozenset({"extent", "corr", "expan"})
+
+
+def normalise_attrs(attrs: dict[str, str]) -> dict[str, str]:
+    """Attribute values as the model keeps them: empty values dropped, tokens without
+    whitespace, word lists (``rend``, ``reason``, pointers) single-spaced."""
+    out = {}
+    for name, value in attrs.items():
+        value = "" if value is None else str(value)
+        if name in TEXT_ATTRIBUTES:
+            value = value.strip()
+        elif name in TOKEN_ATTRIBUTES:
+            value = "-".join(value.split())
+        else:
+            value = " ".join(value.split())
+        if value:
+            out[name] = value
+    return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 
 from editor.model.annotation import Anchoring, Annotation, STATUSES, Span, now_iso
 from editor.model.edition import Edition, Hand, Metadata, Person, Surface, Witness
-from editor.model.kinds import KINDS, spec
+from editor.model.kinds import KINDS, normalise_attrs, spec
 from editor.model.mapping import StepMap
 
 
@@ -311,7 +311,8 @@ def add_annotation(edition: Edition, witness: str, start: int, end: int, kind: s
     if status not in STATUSES:
         raise ValueError(f"unknown review status {status!r}")
     aid = annotation_id or edition.new_id()
-    ann = Annotation(aid, witness, start, end, kind, dict(attrs or {}), note, who, cert, status,
+    ann = Annotation(aid, witness, start, end, kind, normalise_attrs(attrs or {}), note, who, cert,
+                     status,
                      counterpart=counterpart)
     ann.record(action, who)
     edition.add_annotation(ann)
@@ -353,6 +354,8 @@ def update_annotation(edition: Edition, annotation_id: str, who: str = "", comme
     end = changes.get("end", ann.end)
     if not 0 <= start <= end <= len(edition.witnesses[witness].text):
         raise ValueError(f"range [{start}, {end}) is outside the text of {witness!r}")
+    if "attrs" in changes:
+        changes["attrs"] = normalise_attrs(changes["attrs"])
     actual = {k: v for k, v in changes.items() if getattr(ann, k) != v}
     if not actual:
         return Change()

@@ -74,6 +74,13 @@ def validate_edition(edition: Edition) -> list[Problem]:
         for name in ann.attrs:
             if name not in KNOWN_ATTRIBUTES:
                 add(Problem("warning", "unknown-attribute", f"unknown attribute {name!r}", where))
+        quantity = ann.attrs.get("quantity")
+        if quantity:
+            try:
+                float(quantity)
+            except ValueError:
+                add(Problem("warning", "bad-quantity",
+                            f"quantity {quantity!r} is not a number; it cannot be saved", where))
         hand = ann.attrs.get("hand")
         if hand and hand not in edition.hands:
             add(Problem("warning", "unknown-hand", f"hand {hand!r} is not declared", where))
