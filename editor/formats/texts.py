@@ -34,6 +34,8 @@ def paragraphs_from_plain_text(text: str) -> tuple[str, int]:
     paragraph break; return it with the number of runs that had to be shortened or
     cleared of spaces (exact ``"\\n\\n"`` breaks are not counted)."""
     mended = 0
+    if not text.strip(" \t\n"):
+        return "", 0
 
     def one_break(match: re.Match) -> str:
         nonlocal mended
