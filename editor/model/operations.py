@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from editor.model.annotation import Anchoring, Annotation, STATUSES, Span, now_iso
 from editor.model.edition import Edition, Hand, Metadata, Person, Surface, Witness
 from editor.model.kinds import KINDS, normalise_attrs, spec
-from editor.model.mapping import StepMap
+from editor.model.mapping import StepMap, rebase_snapshot, shift_positions
 
 
 # --------------------------------------------------------------------------------------
@@ -102,10 +102,14 @@ class Change:
 
     def merged_with(self, later: "Change") -> "Change":
         """One change doing ``self`` then ``later`` (used to merge typing into one undo step)."""
+        # a snapshot taken between the two is rebased across the other's text edits,
+        # which shifted the annotation without snapshotting it (see edit_text)
         before = dict(self.before)
         for key, value in later.before.items():
-            before.setdefault(key, value)
-        after = dict(self.after)
+            if key not in before:
+                before[key] = rebase_snapshot(value, self.text_edits, undo=True)
+        after = {key: rebase_snapshot(value, later.text_edits)
+                 for key, value in self.after.items()}
         after.update(later.after)
         zones_before = dict(self.zones_before)
         for key, value in later.zones_before.items():
@@ -143,9 +147,12 @@ def _restore_zones(edition: Edition, ranges: dict[str, tuple[int, int]]) -> None
     if not ranges:
         return
     zones = _zone_index(edition)
+    pages = {s.id: s for s in edition.surfaces}
     for zid, (start, end) in ranges.items():
         if zid in zones:
             zones[zid].start, zones[zid].end = start, end
+        elif zid in pages:   # a page start (see edit_text)
+            pages[zid].text_start = start
 
 
 def _replace_text(edition: Edition, witness: str, start: int, old: str, new: str) -> None:
@@ -153,6 +160,8 @@ def _replace_text(edition: Edition, witness: str, start: int, old: str, new: str
     if w.text[start:start + len(old)] != old:
         raise ValueError("the text to replace does not match the witness")
     w.text = w.text[:start] + new + w.text[start + len(old):]
+    # positions after the edit were shifted, not snapshotted (see edit_text)
+    shift_positions(edition, witness, start, len(old), len(new))
 
 
 def undo(edition: Edition, change: Change) -> None:
@@ -179,66 +188,57 @@ def redo(edition: Edition, change: Change) -> None:
 # text edits
 
 
-def _touches_inside(start: int, end: int, edit_start: int, edit_end: int) -> bool:
-    """True when replacing ``[edit_start, edit_end)`` changes the words of ``[start, end)``.
-
-    Insertions at either edge do not (marks do not grow at their edges)."""
-    if edit_start == edit_end:
-        return start < edit_start < end
-    return edit_start < end and edit_end > start
-
-
 def map_annotation(annotation: Annotation, step: StepMap, witness: str, old_text: str,
                    who: str = "", when: str = "") -> bool:
-    """Map ``annotation`` through one edit of ``witness``; return True when it changed.
+    """Map ``annotation`` through the edit ``step`` of ``witness``; return True when it
+    changed.  ``old_text`` is the witness text before the edit (for the last quote).
 
-    Starts map with the kind's start bias (+1: insertions at the start stay outside),
-    ends with its end bias (-1), points with the point bias (-1).  A mark whose words are
-    all deleted becomes orphaned with its last quote; a point strictly inside deleted text
-    too.  An accepted mark whose words change goes back to ``proposed``.
+    Positions are code points.  A mark's start maps with its kind's start bias (+1: text
+    typed at the start stays outside), its end with the end bias (-1), so typing at a
+    mark's edge does not grow it and typing strictly inside does (see
+    :mod:`editor.model.kinds`).  A point (a note) maps with the point bias (-1): it keeps
+    its place, before text typed exactly there, and is never orphaned, having no words to
+    lose.  A mark whose words are all deleted becomes orphaned, collapsed where its words
+    were, keeping its last quote and range in its :class:`Anchoring`.  An accepted mark
+    whose words change goes back to ``proposed``, with that recorded in its history.
+    A variant's counterpart in ``witness`` maps as a mark (start +1, end -1) or a point.
     """
     changed = False
     kind = spec(annotation.kind)
-    (edit_start, old_size, _new_size), = step.ranges
-    edit_end = edit_start + old_size
     if annotation.witness == witness:
         start, end = annotation.start, annotation.end
-        if end < edit_start and not (start == end == edit_start):
-            pass   # entirely before the edit: untouched
+        if start == end:
+            new_start = new_end = step.map(start, kind.point_bias)
+            newly_orphaned = words_changed = False
         else:
-            if start == end:
-                result = step.map_result(start, kind.point_bias)
-                new_start = new_end = result.pos
-                newly_orphaned = result.deleted and annotation.status != "orphaned"
-                quote = ""
-            else:
-                split_abs = None
-                if "split" in annotation.attrs:
-                    try:
-                        split_abs = start + int(annotation.attrs["split"])
-                    except ValueError:
-                        split_abs = None
-                new_start = step.map(start, kind.start_bias)
-                new_end = max(new_start, step.map(end, kind.end_bias))
-                newly_orphaned = new_end == new_start and annotation.status != "orphaned"
-                quote = old_text[start:end]
-                if split_abs is not None and not newly_orphaned:
+            new_start = step.map(start, kind.start_bias)
+            new_end = max(new_start, step.map(end, kind.end_bias))
+            newly_orphaned = new_end == new_start
+            words_changed = step.changes_inside(start, end)
+        if (new_start, new_end) != (start, end) or words_changed:
+            changed = True
+            split = annotation.attrs.get("split")
+            if split is not None and not newly_orphaned:
+                # the split is relative to the start; an orphan's stays relative to its quote
+                try:
+                    split_abs = start + int(split)
+                except ValueError:
+                    split_abs = None
+                if split_abs is not None:
                     new_split = min(max(step.map(split_abs, -1), new_start), new_end) - new_start
                     annotation.attrs["split"] = str(new_split)
-            words_changed = start != end and _touches_inside(start, end, edit_start, edit_end)
-            if (new_start, new_end) != (start, end) or newly_orphaned or words_changed:
-                changed = True
-                annotation.start, annotation.end = new_start, new_end
+            annotation.start, annotation.end = new_start, new_end
+            if newly_orphaned:
                 stamp = when or now_iso()
-                if newly_orphaned:
-                    annotation.anchoring = Anchoring("orphaned", quote, start, end, 0.0)
-                    annotation.status = "orphaned"
-                    annotation.record("orphaned", who, "its text was deleted", stamp)
-                elif words_changed and annotation.status == "accepted":
-                    annotation.status = "proposed"
-                    annotation.record("modified", who, "the words under it were changed", stamp)
+                annotation.anchoring = Anchoring("orphaned", old_text[start:end], start, end, 0.0)
+                annotation.status = "orphaned"
+                annotation.record("orphaned", who, "its text was deleted", stamp)
+            elif words_changed and annotation.status == "accepted":
+                annotation.status = "proposed"
+                annotation.record("modified", who, "the words under it were changed",
+                                  when or now_iso())
     cp = annotation.counterpart
-    if cp is not None and cp.witness == witness and cp.end >= edit_start:
+    if cp is not None and cp.witness == witness:
         if cp.start == cp.end:
             new_cp = (step.map(cp.start, -1),) * 2
         else:
@@ -252,9 +252,17 @@ def map_annotation(annotation: Annotation, step: StepMap, witness: str, old_text
 
 def edit_text(edition: Edition, witness: str, start: int, end: int, new_text: str,
               who: str = "", description: str = "") -> Change:
-    """Replace ``[start, end)`` of ``witness`` by ``new_text`` and map every annotation.
+    """Replace ``[start, end)`` (code points) of ``witness`` by ``new_text`` and map every
+    position of that witness through the edit.
 
-    Only annotations at or after the edit are examined; those before it are untouched.
+    Annotations and counterparts meeting ``[start, end]`` are mapped by
+    :func:`map_annotation` and snapshotted in the change.  Those entirely after ``end``
+    are only shifted by the length difference, in place and without a snapshot: undo and
+    redo shift them back and forth (:func:`editor.model.mapping.shift_positions`), so a
+    keystroke costs one pass over plain integers, not a copy of every later annotation.
+    Zones and page starts of the witness are mapped and recorded in ``zones_before``/
+    ``zones_after`` (page starts by surface id, as ``(start, start)``).
+    ``new_text`` must already be normalised (see :mod:`editor.model.text`).
     """
     w = edition.witnesses[witness]
     if not 0 <= start <= end <= len(w.text):
@@ -266,26 +274,56 @@ def edit_text(edition: Edition, witness: str, start: int, end: int, new_text: st
     step = edit.step
     old_text = w.text
     w.text = old_text[:start] + new_text + old_text[end:]
+    delta = len(new_text) - len(old)
     change = Change(description or "Edit text", [edit])
+    before, after = change.before, change.after
     stamp = now_iso()
+    # One pass; everything here is integer comparison except for the few annotations that
+    # meet the edit.  (Measured in bench/bench_anchoring.py: a sorted index would save
+    # little, since every annotation after the edit must be shifted anyway.)
     for ann in edition.annotations.values():
-        touches_own = ann.witness == witness and (ann.end >= start or ann.start >= start)
+        own = ann.witness == witness
         cp = ann.counterpart
-        touches_cp = cp is not None and cp.witness == witness and cp.end >= start
-        if not (touches_own or touches_cp):
+        cp_here = cp is not None and cp.witness == witness
+        if not (own or cp_here):
             continue
-        snapshot = ann.copy()
-        if map_annotation(ann, step, witness, old_text, who, stamp):
-            change.before[ann.id] = snapshot
-            change.after[ann.id] = ann.copy()
+        if (own and ann.start <= end and ann.end >= start) or \
+                (cp_here and cp.start <= end and cp.end >= start):
+            snapshot = ann.copy()
+            if map_annotation(ann, step, witness, old_text, who, stamp):
+                before[ann.id] = snapshot
+                after[ann.id] = ann.copy()
+            continue
+        if delta:
+            if own and ann.start > end:
+                ann.start += delta
+                ann.end += delta
+            if cp_here and cp.start > end:
+                cp.start += delta
+                cp.end += delta
     for surface in edition.surfaces:
+        if surface.witness == witness and surface.text_start >= start:
+            # a page start is recorded like a zone (by the surface's id); bias -1: text
+            # typed exactly at a page start belongs to that page
+            page = step.map(surface.text_start, -1)
+            if page != surface.text_start:
+                change.zones_before[surface.id] = (surface.text_start, surface.text_start)
+                change.zones_after[surface.id] = (page, page)
+                surface.text_start = page
         for zone in surface.zones:
-            if zone.witness == witness and zone.end >= start and zone.end > zone.start:
-                new = (step.map(zone.start, 1), max(step.map(zone.start, 1), step.map(zone.end, -1)))
-                if new != (zone.start, zone.end):
-                    change.zones_before[zone.id] = (zone.start, zone.end)
-                    change.zones_after[zone.id] = new
-                    zone.start, zone.end = new
+            if zone.witness != witness or zone.end < start:
+                continue
+            if zone.start > end:
+                new = (zone.start + delta, zone.end + delta)
+            elif zone.start == zone.end:
+                new = (step.map(zone.start, -1),) * 2
+            else:
+                zs = step.map(zone.start, 1)
+                new = (zs, max(zs, step.map(zone.end, -1)))
+            if new != (zone.start, zone.end):
+                change.zones_before[zone.id] = (zone.start, zone.end)
+                change.zones_after[zone.id] = new
+                zone.start, zone.end = new
     return change
 
 
