@@ -31,6 +31,7 @@ properly nested pieces.  All positions are code points of the witness text, half
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -215,15 +216,20 @@ def reading(edition: Edition, witness_id: str, mode: str = "transcribed",
             replaced.append((ann.start, ann.end, ann.attrs["expan"]))
     gone = _union(dropped + [(s, e) for s, e, _ in replaced])
 
+    gone_starts = [s for s, _ in gone]
+
     def hidden(ann: Annotation) -> bool:
         """True when the reading leaves out all the words ``ann`` covers (points: when
         they fall strictly inside a left-out passage)."""
-        for s, e in gone:
-            if ann.is_point and s < ann.start < e:
-                return True
-            if not ann.is_point and s <= ann.start and ann.end <= e:
-                return True
-        return False
+        # ``gone`` is sorted and disjoint: only the last range starting at or before
+        # the annotation's start can hold it
+        i = bisect.bisect_right(gone_starts, ann.start) - 1
+        if i < 0:
+            return False
+        s, e = gone[i]
+        if ann.is_point:
+            return s < ann.start < e
+        return ann.end <= e
 
     inserts: list[_Insert] = []
     # notes are numbered in the order their calls appear (a call follows its words)
