@@ -89,6 +89,10 @@ def detect_format(path: str | os.PathLike) -> str:
     except OSError as exc:
         raise FileFormatError(f"cannot read the file: {exc.strerror}", path) from None
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise FileFormatError("the file is empty", path)
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileFormatError("this is a binary file, not an edition or a transcription", path)
     text_head = stripped
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text_head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore").lstrip()
