@@ -7,6 +7,7 @@ views follow.
 
 from __future__ import annotations
 
+import importlib
 import os
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -48,10 +49,19 @@ KIND_SHORTCUTS = {
 
 XML_FILTER = "Variorum editions (*.xml *.variorum.xml);;All files (*)"
 
+#: modules of ``editor.ui`` that add a feature to the window through ``install(window)``
+#: (docks, menus, modes); a module not built yet is skipped
+FEATURES = ("reanchor_panel", "review_mode", "study_mode", "facsimile_view", "safety",
+            "pdf_export")
+
 
 class MainWindow(QMainWindow):
     #: emitted after an edition was opened, created or reloaded
     editionShown = Signal()
+    #: a file was opened (its path) / saved (its path) / the window is closing
+    fileOpened = Signal(str)
+    fileSaved = Signal(str)
+    closing = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -101,6 +111,15 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._wire()
+        self.features = {}
+        for name in FEATURES:
+            try:
+                module = importlib.import_module(f"editor.ui.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"editor.ui.{name}":
+                    continue
+                raise
+            self.features[name] = module.install(self)
         self.show_edition()
 
     # ------------------------------------------------------------------ construction
@@ -143,8 +162,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         S = QKeySequence.StandardKey
+        self.menus = {}
         # File
         m = bar.addMenu("&File")
+        self.menus["file"] = m
         self.act_new = self._action("&New", self.new_edition, S.New, "Start a new edition")
         self.act_open = self._action("&Open…", self.open_dialog, S.Open, "Open an edition")
         self.act_save = self._action("&Save", self.save, S.Save, "Save the edition")
@@ -179,6 +200,7 @@ class MainWindow(QMainWindow):
 
         # Edit
         m = bar.addMenu("&Edit")
+        self.menus["edit"] = m
         self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcuts([QKeySequence(S.Undo)])
         self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
@@ -213,6 +235,7 @@ class MainWindow(QMainWindow):
 
         # Mark
         m = bar.addMenu("&Mark")
+        self.menus["mark"] = m
         self.mark_toolbar = QToolBar("Mark")
         self.mark_toolbar.setObjectName("MarkToolbar")
         self.mark_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -234,6 +257,7 @@ class MainWindow(QMainWindow):
 
         # View
         m = bar.addMenu("&View")
+        self.menus["view"] = m
         self.act_sync = self._action("&Scroll Together", self._toggle_sync, "Ctrl+Shift+L",
                                      "Keep aligned passages level in both panes",
                                      checkable=True, checked=True)
@@ -260,6 +284,7 @@ class MainWindow(QMainWindow):
 
         # Help
         m = bar.addMenu("&Help")
+        self.menus["help"] = m
         m.addAction(self._action("&Legend", self.show_legend))
         m.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts))
         m.addAction(self._action("&About Variorum", self.show_about))
@@ -274,6 +299,14 @@ class MainWindow(QMainWindow):
         self.aligner.aligned.connect(self._aligned)
         self.aligner.busy.connect(self._busy)
         doc.changed.connect(self._doc_changed)
+
+    def menu(self, key: str, title: str):
+        """The menu ``key`` (file, edit, mark, view, help, or a new one, added before Help)."""
+        if key not in self.menus:
+            menu = self.menuBar().addMenu(title)
+            self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
+            self.menus[key] = menu
+        return self.menus[key]
 
     # ------------------------------------------------------------------ identity
     def user_id(self) -> str:
@@ -688,6 +721,8 @@ class MainWindow(QMainWindow):
         if shown_path:
             settings.add_recent_file(shown_path)
         self.show_edition()
+        if shown_path:
+            self.fileOpened.emit(shown_path)
         if problems:
             self.show_problems(problems, f"Opened {os.path.basename(path)} with "
                                          f"{len(problems)} problem(s)")
@@ -726,6 +761,7 @@ class MainWindow(QMainWindow):
             return False
         self.doc.mark_saved(path, FileStamp.of(path))
         settings.add_recent_file(path)
+        self.fileSaved.emit(path)
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
@@ -862,6 +898,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.confirm_discard():
             self.aligner.cancel()
+            self.closing.emit()
             event.accept()
         else:
             event.ignore()
