@@ -28,10 +28,10 @@ def validate_edition(edition: Edition) -> list[Problem]:
     add = problems.append
 
     all_ids = Counter()
-    all_ids.update(edition.witnesses)
-    all_ids.update(edition.annotations)
-    all_ids.update(edition.hands)
-    all_ids.update(edition.people)
+    all_ids.update(list(edition.witnesses))
+    all_ids.update(list(edition.annotations))
+    all_ids.update(list(edition.hands))
+    all_ids.update(list(edition.people))
     for surface in edition.surfaces:
         all_ids[surface.id] += 1
         all_ids.update(z.id for z in surface.zones)
