@@ -51,8 +51,7 @@ XML_FILTER = "Variorum editions (*.xml *.variorum.xml);;All files (*)"
 
 #: modules of ``editor.ui`` that add a feature to the window through ``install(window)``
 #: (docks, menus, modes); a module not built yet is skipped
-FEATURES = ("reanchor_panel", "review_mode", "study_mode", "facsimile_view", "safety",
-            "pdf_export")
+FEATURES = ("reanchor_panel", "review_mode", "study_mode", "facsimile_view", "safety")
 
 
 class MainWindow(QMainWindow):
