@@ -1,0 +1,229 @@
+"""``make bench``: run every benchmark, print a table, write ``bench/out/results.json``.
+
+Benchmarks print figures; they are not tests.  Each size is measured in a fresh process
+(so peak memory means something); every figure is the median of several runs with its
+spread.  Two baselines are measured in the same run and reported as ratios:
+
+* bare lxml parsing the same file (the floor for opening an edition);
+* CollateX (the collation tool scholars use) aligning the two witness texts of the small
+  input, with a comparison of the two alignments word by word.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.measure import summary
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+#: targets from the performance issue (seconds or MB), per size
+TARGETS = {
+    "long": {"open_window": 1.5, "save": 0.5, "keystroke_p95": 0.016, "align": 0.5,
+             "peak_rss_mb": 500},
+    "very-long": {"keystroke_p95": 0.050},
+}
+
+ROWS = [("open_model", "open: file to model"), ("open_window", "open: file to painted window"),
+        ("save", "save"), ("align", "alignment of the two witnesses"),
+        ("keystroke", "keystroke to repaint"), ("map_one_edit", "map all annotations, one edit"),
+        ("reanchor", "re-anchor after replacing a text"), ("lxml_parse", "baseline: bare lxml parse")]
+
+
+def run_size(size: str, runs: int) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "bench.measure", size, str(runs)], cwd=ROOT,
+                         capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark {size} failed:\n{out.stderr[-3000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["wall_seconds"] = time.perf_counter() - started
+    return result
+
+
+def collatex_baseline(runs: int = 3) -> dict:
+    """Our alignment against CollateX on the small input's two witnesses."""
+    from bench.generate import path_for
+    from editor.align.alignment import EQUAL, align_texts, tokenize
+    from editor.formats import native
+    edition = native.load(path_for("small")).edition
+    a, b = edition.witnesses["typed"].text, edition.witnesses["handwritten"].text
+    ours = []
+    for _ in range(max(runs, 5)):
+        start = time.perf_counter()
+        segments = align_texts(a, b)
+        ours.append(time.perf_counter() - start)
+    try:
+        from collatex import Collation, collate
+    except ImportError:
+        return {"ours": ours, "collatex": None, "note": "collatex is not installed"}
+
+    a_words = [a[s:e] for s, e in tokenize(a) if not a[s:e].isspace()]
+    b_words = [b[s:e] for s, e in tokenize(b) if not b[s:e].isspace()]
+    theirs = []
+    table = None
+    for _ in range(runs):
+        collation = Collation()
+        collation.add_plain_witness("A", " ".join(a_words))
+        collation.add_plain_witness("B", " ".join(b_words))
+        start = time.perf_counter()
+        table = json.loads(collate(collation, output="json", segmentation=False))
+        theirs.append(time.perf_counter() - start)
+
+    # word pairs each aligner says are the same word in both versions
+    def our_pairs() -> set[tuple[int, int]]:
+        a_index = {s: i for i, (s, e) in enumerate((s, e) for s, e in tokenize(a)
+                                                    if not a[s:e].isspace())}
+        b_index = {s: i for i, (s, e) in enumerate((s, e) for s, e in tokenize(b)
+                                                    if not b[s:e].isspace())}
+        pairs = set()
+        for seg in segments:
+            if seg.op != EQUAL:
+                continue
+            a_tokens = [(s, e) for s, e in tokenize(a[seg.a_start:seg.a_end])]
+            b_tokens = [(s, e) for s, e in tokenize(b[seg.b_start:seg.b_end])]
+            a_words_here = [s + seg.a_start for s, e in a_tokens
+                            if not a[s + seg.a_start:e + seg.a_start].isspace()]
+            b_words_here = [s + seg.b_start for s, e in b_tokens
+                            if not b[s + seg.b_start:e + seg.b_start].isspace()]
+            for x, y in zip(a_words_here, b_words_here):
+                if x in a_index and y in b_index:
+                    pairs.add((a_index[x], b_index[y]))
+        return pairs
+
+    def their_pairs() -> set[tuple[int, int]]:
+        pairs = set()
+        witnesses = table["witnesses"]
+        ia, ib = witnesses.index("A"), witnesses.index("B")
+        for column in table["table"]:
+            cell_a, cell_b = column[ia], column[ib]
+            if not cell_a or not cell_b:
+                continue
+            for ta, tb in zip(cell_a, cell_b):
+                if ta["n"] == tb["n"]:
+                    pairs.add((ta["_token_array_position"],
+                               tb["_token_array_position"] - len(a_words) - 1))
+        return pairs
+
+    mine, theirs_pairs = our_pairs(), their_pairs()
+    only_ours = sorted(mine - theirs_pairs)
+    only_theirs = sorted(theirs_pairs - mine)
+
+    def show(pairs):
+        return [f"{a_words[i]!r}@{i} ~ {b_words[j]!r}@{j}" for i, j in pairs[:8]
+                if i < len(a_words) and 0 <= j < len(b_words)]
+    return {"ours": ours, "collatex": theirs, "words_a": len(a_words), "words_b": len(b_words),
+            "aligned_by_both": len(mine & theirs_pairs), "only_ours": len(only_ours),
+            "only_collatex": len(only_theirs), "examples_only_ours": show(only_ours),
+            "examples_only_collatex": show(only_theirs)}
+
+
+def fmt_ms(value: float) -> str:
+    return f"{value * 1000:,.1f} ms" if value < 10 else f"{value:,.1f} s"
+
+
+def print_table(results: dict) -> list[str]:
+    lines = []
+    sizes = [s for s in ("small", "long", "very-long") if s in results["sizes"]]
+    header = "| measurement | " + " | ".join(
+        f"{s} ({results['sizes'][s]['annotations']:,} ann., "
+        f"{max(results['sizes'][s]['chars'].values()):,} chars)" for s in sizes) + " |"
+    lines.append(header)
+    lines.append("|---|" + "---|" * len(sizes))
+    for key, label in ROWS:
+        cells = []
+        for s in sizes:
+            values = results["sizes"][s].get(key)
+            if not values:
+                cells.append("–")
+                continue
+            st = summary(values)
+            if key == "keystroke":
+                cells.append(f"median {fmt_ms(st['median'])}, p95 {fmt_ms(st['p95'])}")
+            else:
+                cells.append(f"{fmt_ms(st['median'])} ({fmt_ms(st['min'])}–{fmt_ms(st['max'])})")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    cells = []
+    for s in sizes:
+        r = results["sizes"][s]
+        ratio = statistics.median(r["open_model"]) / statistics.median(r["lxml_parse"])
+        cells.append(f"{ratio:.1f}×")
+    lines.append("| open ÷ bare lxml parse | " + " | ".join(cells) + " |")
+    lines.append("| peak memory, window open | " + " | ".join(
+        f"{results['sizes'][s]['peak_rss_mb']:.0f} MB" for s in sizes) + " |")
+    cx = results.get("collatex")
+    if cx and cx.get("collatex"):
+        ours, theirs = statistics.median(cx["ours"]), statistics.median(cx["collatex"])
+        lines.append("")
+        lines.append(f"Alignment of the small input: Variorum {fmt_ms(ours)}, CollateX "
+                     f"{fmt_ms(theirs)}: **{theirs / ours:,.0f}× faster**. Of "
+                     f"{cx['words_a']:,}/{cx['words_b']:,} words, {cx['aligned_by_both']:,} "
+                     f"pairs are aligned identically by both; {cx['only_ours']} only by "
+                     f"Variorum, {cx['only_collatex']} only by CollateX.")
+    return lines
+
+
+def check_targets(results: dict) -> list[str]:
+    notes = []
+    for size, targets in TARGETS.items():
+        r = results["sizes"].get(size)
+        if not r:
+            continue
+        for key, limit in targets.items():
+            if key == "keystroke_p95":
+                value = summary(r["keystroke"])["p95"]
+            elif key == "peak_rss_mb":
+                value = r["peak_rss_mb"]
+            else:
+                value = statistics.median(r[key])
+            ok = value <= limit
+            unit = "MB" if key == "peak_rss_mb" else "s"
+            notes.append(f"{'met   ' if ok else 'MISSED'} {size} {key}: {value:.3f} {unit} "
+                         f"(target {limit} {unit})")
+    for size, r in results["sizes"].items():
+        ratio = statistics.median(r["open_model"]) / statistics.median(r["lxml_parse"])
+        notes.append(f"{'met   ' if ratio <= 5 else 'MISSED'} {size} open/lxml: {ratio:.1f}× "
+                     "(target ≤ 5×)")
+    cx = results.get("collatex")
+    if cx and cx.get("collatex"):
+        speedup = statistics.median(cx["collatex"]) / statistics.median(cx["ours"])
+        notes.append(f"{'met   ' if speedup >= 1000 else 'MISSED'} small alignment vs CollateX: "
+                     f"{speedup:,.0f}× (target ≥ 1000×)")
+    return notes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run Variorum's benchmarks.")
+    parser.add_argument("sizes", nargs="*", default=["small", "long", "very-long"])
+    parser.add_argument("--runs", type=int, default=7, help="runs per measurement")
+    parser.add_argument("--no-collatex", action="store_true")
+    args = parser.parse_args()
+    results = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+                           "cpus": os.cpu_count()},
+               "sizes": {}}
+    for size in args.sizes:
+        print(f"measuring {size}…", file=sys.stderr, flush=True)
+        results["sizes"][size] = run_size(size, args.runs)
+    if not args.no_collatex and "small" in args.sizes:
+        print("measuring CollateX on the small input…", file=sys.stderr, flush=True)
+        results["collatex"] = collatex_baseline()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print("\n".join(print_table(results)))
+    print()
+    print("\n".join(check_targets(results)))
+    print(f"\n(written to {OUT / 'results.json'})")
+
+
+if __name__ == "__main__":
+    main()
