@@ -10,9 +10,10 @@ around a document again in the same layout, so that reading the result gives bac
 same metadata.
 
 Recognition is conservative, because text taken for furniture would leave the witness:
-a header is read only when the page (after "Skip to content") starts with a line that is
-a date; a summary only when the page has a "Document Information" block or an
-"Author(s):" line.  A plain bracketed text has no furniture and is all document.
+a header (date, title, classification) is read only on a page that shows itself as a
+web page, by a navigation line ("Skip to content") or a trailer ("Document Information",
+"Author(s):"), and only when its first line is a date; a summary only when there is a
+trailer.  A plain bracketed text has no furniture and is all document.
 
 Paragraphs: the text is cut at blank lines (a line of spaces or no-break spaces is
 blank, so the web page's spacer paragraphs disappear); a text without any blank line has
@@ -82,7 +83,9 @@ _INFO_HEADING = re.compile(r"document\s+information\s*:?", _I)
 _AUTHORS = re.compile(r"author\(s\)\s*:?\s*|authors?\s*:\s*", _I)
 _TRANSLATED = re.compile(
     r"(?P<sentence>(?:(?:obtained|contributed|provided)\s+(?:and|&)\s+)?translated"
-    r"(?:\s+from\s+(?:the\s+)?[A-Z][\w-]*)?\s+(?:and\s+\w+\s+)?by\s+(?P<name>[^.;\n]+?)"
+    r"(?:\s+from\s+(?:the\s+)?[A-Z][\w-]*)?\s+(?:and\s+\w+\s+)?by\s+"
+    # a name may hold initials ("Vladislav M. Zubok"); any other full stop ends it
+    r"(?P<name>(?:\b[^\W\d_]\.(?=\s?[^\W\d_])\s?|[^.;\n])+?)"
     r"(?:\s+for\s+[^.;\n]+)?)\s*(?:[.;]|$)", _I)
 
 
@@ -205,23 +208,7 @@ def split_page(text: str) -> Page:
     while first < last and paras[first].lower() in FURNITURE_LINES:
         found.append(f"page furniture {paras[first]!r}")
         first += 1
-
-    date = parse_date(paras[first]) if first < last else None
-    if date is not None and last - first > 1:
-        md.date, md.date_text = date
-        if md.date_text == md.date:
-            md.date_text = ""     # the ISO date says it all (the native file stores it once)
-        found.append(f"date {paras[first]!r}")
-        first += 1
-        if first < last - 1 and _looks_like_title(paras[first]) \
-                and not is_classification(paras[first]):
-            md.title = paras[first]
-            found.append("title")
-            first += 1
-        if first < last - 1 and is_classification(paras[first]):
-            md.classification = " ".join(paras[first].split())
-            found.append(f"classification {md.classification!r}")
-            first += 1
+    navigation = first > 0
 
     info = None
     for index in range(last - 1, first - 1, -1):
@@ -244,9 +231,28 @@ def split_page(text: str) -> Page:
         md.authors = [n.strip() for block in names for n in block.split("\n") if n.strip()]
         found.append("Author(s)")
         last = authors_at
+    trailer = info is not None or authors_at is not None
 
-    if (info is not None or authors_at is not None) and last - first > 1 \
-            and _is_summary(paras[last - 1]):
+    # a header only on a page that shows itself as one: a plain text (a diary) may well
+    # start with a date, and its first entry is no title
+    date = parse_date(paras[first]) if first < last and (navigation or trailer) else None
+    if date is not None and last - first > 1:
+        md.date, md.date_text = date
+        if md.date_text == md.date:
+            md.date_text = ""     # the ISO date says it all (the native file stores it once)
+        found.append(f"date {paras[first]!r}")
+        first += 1
+        if first < last - 1 and _looks_like_title(paras[first]) \
+                and not is_classification(paras[first]):
+            md.title = paras[first]
+            found.append("title")
+            first += 1
+        if first < last - 1 and is_classification(paras[first]):
+            md.classification = " ".join(paras[first].split())
+            found.append(f"classification {md.classification!r}")
+            first += 1
+
+    if trailer and last - first > 1 and _is_summary(paras[last - 1]):
         md.summary = paras[last - 1]
         found.append("summary")
         last -= 1
@@ -320,7 +326,8 @@ def split_source(value: str) -> tuple[str, str]:
 def write_page(md: Metadata, document: str) -> str:
     """The document with ``md`` around it, in the layout :func:`split_page` reads."""
     out: list[str] = []
-    if md.date or md.date_text or md.title or md.classification:
+    header = bool(md.date or md.date_text or md.title or md.classification)
+    if header:
         out.append(md.date_text or md.date or "Undated")
         if md.title:
             out.append(md.title)
@@ -329,12 +336,13 @@ def write_page(md: Metadata, document: str) -> str:
     if document:
         out.append(document)
     info = _information(md)
-    if md.summary or md.authors or info:
+    if md.summary or md.authors or info or header:
+        # the trailer is written whenever there is a header: it is what makes a reader
+        # take the first lines for a header
         if md.summary:
             out.append(md.summary)
         out.append("Author(s):")
         out.extend(md.authors)
-    if info:
         out.append("Document Information")
         for label, value in info:
             out.append(label)
@@ -345,7 +353,7 @@ def write_page(md: Metadata, document: str) -> str:
 def _information(md: Metadata) -> list[tuple[str, str]]:
     info: list[tuple[str, str]] = []
     source = md.source
-    if md.translator and md.translator not in source:
+    if md.translator and split_source(source)[1] != md.translator:
         sentence = f"Translated by {md.translator}."
         source = f"{source} {sentence}" if source else sentence
     if source:
