@@ -238,3 +238,21 @@ def marked(draw):
 def test_any_marks_render_well_nested_with_the_text_intact(edition):
     page = parse(export_html(edition))
     assert page.paragraphs["typed"] == edition.text("typed").split("\n\n")
+
+
+def test_the_seed_telegram():
+    from conftest import SEED_EDITION
+    if not SEED_EDITION.exists():
+        pytest.skip("the seed edition is not in samples/ yet")
+    from editor.formats import native
+    seed = native.load(SEED_EDITION).edition
+    data = export_html(seed)
+    page = parse(data)
+    for wid in seed.witnesses:
+        assert page.paragraphs[wid] == seed.text(wid).split("\n\n")
+    html = data.decode("utf-8")
+    notes = [a for a in seed.annotations.values() if a.kind == "note"]
+    for number in range(1, len(notes) + 1):
+        assert f'id="note-{number}"' in html
+    assert "reprisals against honest Party members are halted" in html
+    assert 'class="mark deletion"' in html and 'class="mark addition' in html

@@ -186,3 +186,16 @@ def test_json_parses_and_quotes_match_positions(edition):
     expected = len(edition.annotations) + sum(
         1 for a in edition.annotations.values() if a.counterpart is not None)
     assert _check_selectors(document, _texts(document)) == expected
+
+
+def test_the_seed_telegram():
+    from conftest import SEED_EDITION
+    if not SEED_EDITION.exists():
+        pytest.skip("the seed edition is not in samples/ yet")
+    from editor.formats import native
+    seed = native.load(SEED_EDITION).edition
+    document = json.loads(export_jsonld(seed))
+    visible = [a for a in seed.annotations.values() if a.status != "rejected"]
+    assert document["total"] == len(visible) >= 19
+    checked = _check_selectors(document, _texts(document))
+    assert checked == len(visible) + sum(1 for a in visible if a.counterpart is not None)

@@ -182,3 +182,27 @@ def test_marks_that_remove_nothing_leave_the_clean_text_whole(edition):
     for mark in ("[…]", "[", "]"):
         clean = clean.replace(mark, "")
     assert clean == edition.text("w").replace("[", "").replace("]", "")
+
+
+# -- the seed ---------------------------------------------------------------------------
+
+def test_readings_of_the_seed_telegram():
+    from conftest import SEED_EDITION
+    if not SEED_EDITION.exists():
+        pytest.skip("the seed edition is not in samples/ yet")
+    from editor.formats import native
+    seed = native.load(SEED_EDITION).edition
+    deleted = "reprisals against honest Party members are halted"
+    added_then_deleted = "We completely disagree with such an assessment"
+    transcribed = text_of(seed, witness="handwritten")
+    assert deleted in transcribed and added_then_deleted in transcribed
+    clean = text_of(seed, witness="handwritten", reading="clean")
+    assert deleted not in clean and added_then_deleted not in clean
+    assert "and the CC plenum" in clean
+    diplomatic = text_of(seed, witness="handwritten", reading="diplomatic")
+    assert f"⟦{deleted}⟧" in diplomatic
+    assert f"⸢⟦{added_then_deleted}⟧⸣" in diplomatic
+    assert "⸢and the CC plenum⸣" in diplomatic
+    typed_clean = text_of(seed, reading="clean")
+    assert typed_clean.startswith("[to the] CPSU CC")
+    assert "Nie [Rongzhen]" in typed_clean and "Translator" not in typed_clean

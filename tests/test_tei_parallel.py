@@ -221,3 +221,20 @@ def test_every_witness_comes_back_whitespace_aside(assert_valid_tei, texts):
         assert _spaces(back.text(wid)) == _spaces(edition.text(wid))
     # the base witness is never touched at all
     assert back.text("w0") == edition.text("w0")
+
+
+def test_the_seed_telegram(assert_valid_tei):
+    from conftest import SEED_EDITION
+    if not SEED_EDITION.exists():
+        pytest.skip("the seed edition is not in samples/ yet")
+    from editor.formats import native
+    seed = native.load(SEED_EDITION).edition
+    data = export_tei_parallel(seed)
+    assert_valid_tei(data)
+    root = etree.fromstring(data)
+    apps = root.findall(".//t:app", NS)
+    readings = {"".join(r.itertext()) for app in apps for r in app.iterfind("t:rdg", NS)}
+    assert "reprisals against honest Party members are halted" in " ".join(readings)
+    back = import_tei_parallel(data).edition
+    for wid in seed.witnesses:
+        assert _spaces(back.text(wid)) == _spaces(seed.text(wid))

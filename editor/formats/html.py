@@ -59,13 +59,16 @@ h3 { font-size: 1rem; margin: 1rem 0 .4rem; }
 .dateline { color: var(--muted); margin: 0 0 .8rem; }
 .ui, .metadata, .legend, .notes, .variants, .hands, footer, .witness h2 {
   font-family: "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; font-size: .9rem; }
-.metadata { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem;
-            margin: .5rem 0 1rem; }
+.edition-head { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
+                gap: 0 2.5rem; align-items: start; }
+.metadata { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem;
+            margin: .5rem 0 .6rem; }
 .metadata dt { font-weight: bold; color: var(--muted); }
 .metadata dd { margin: 0; white-space: pre-line; }
-.summary p { margin: .3rem 0; }
-.legend ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1.4rem; }
-.legend li { white-space: nowrap; }
+.edition-head h2 { font-size: 1.05rem; margin-top: .5rem; }
+.summary p { margin: .3rem 0; font-size: .95rem; }
+.legend ul { list-style: none; padding: 0; margin: .3rem 0; columns: 2; column-gap: 1.5rem; }
+.legend li { margin: .15rem 0; break-inside: avoid; }
 .legend .sample { font-family: Georgia, "DejaVu Serif", serif; font-size: 1rem; }
 .versions { display: grid; gap: 2rem; align-items: start; }
 .witness { min-width: 0; }
@@ -113,7 +116,7 @@ h3 { font-size: 1rem; margin: 1rem 0 .4rem; }
                  vertical-align: -.1em; border: 1px solid var(--ink); }
 footer { margin-top: 2rem; color: var(--muted); border-top: 1px solid var(--rule);
          padding-top: .5rem; }
-@media (max-width: 800px) { .versions { grid-template-columns: 1fr !important; } }
+@media (max-width: 800px) { .versions, .edition-head { grid-template-columns: 1fr !important; } }
 @media print { body { padding: 0; } a { color: inherit; } .versions { gap: 1rem; } }
 """
 
@@ -367,11 +370,15 @@ def _metadata(edition: Edition) -> str:
              ("Uploaded", md.uploaded), ("Publisher", md.publisher)]
     rows += list(md.extra.items())
     items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>\n" for k, v in rows if v)
-    out = f'<dl class="metadata">\n{items}</dl>\n' if items else ""
-    if md.summary:
-        paras = "".join(f"<p>{_e(p)}</p>" for p in md.summary.split("\n\n"))
-        out += f'<section class="summary"><h2>Summary</h2>{paras}</section>\n'
-    return out
+    return f'<dl class="metadata">\n{items}</dl>\n' if items else ""
+
+
+def _summary(edition: Edition) -> str:
+    summary = edition.metadata.summary
+    if not summary:
+        return ""
+    paras = "".join(f"<p>{_e(p)}</p>" for p in summary.split("\n\n"))
+    return f'<section class="summary"><h2>Summary</h2>{paras}</section>\n'
 
 
 LEGEND = (
@@ -579,10 +586,10 @@ def export_html(edition: Edition, options: ExportOptions | None = None) -> bytes
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="Variorum {_e(__version__)}">\n'
         f"<title>{_e(title)}</title>\n<style>{_style(ctx, len(order))}</style>\n</head>\n<body>\n"
-        f"<header>\n<h1>{_e(title)}</h1>\n"
+        f'<header class="edition-head">\n<div class="about">\n<h1>{_e(title)}</h1>\n'
         + (f'<p class="dateline">{dateline}</p>\n' if dateline else "")
-        + _metadata(edition) + "</header>\n"
-        + _legend()
+        + _metadata(edition) + "</div>\n<div>\n" + _summary(edition) + _legend()
+        + "</div>\n</header>\n"
         + f'<main class="versions">\n{columns}\n</main>\n'
         + _notes(ctx) + variants + _hands(ctx) + _orphans(ctx, order)
         + f"<footer>Made with Variorum {_e(__version__)}: a documentary edition with "
