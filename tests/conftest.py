@@ -101,6 +101,7 @@ def make_window(qtbot, monkeypatch, tmp_path):
             window.activateWindow()
         if path is not None:
             assert window.open_path(str(path), confirm=False)
+            window.aligner.wait()
         windows.append(window)
         return window
     yield make

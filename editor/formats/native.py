@@ -18,6 +18,7 @@ people and annotations sorted by id or position; pretty-printed with two-space i
 from __future__ import annotations
 
 import bisect
+import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ T = f"{{{TEI_NS}}}"
 _TOKEN_ATTRS = {"place", "type", "unit", "agent", "subtype", "evidence"}
 #: attributes holding a pointer to a declared id
 _POINTER_ATTRS = {"hand", "resp", "source"}
+_NOTE = f"{{{TEI_NS}}}note"
+_REVISION_DESC = f"{{{TEI_NS}}}revisionDesc"
+_CHANGE = f"{{{TEI_NS}}}change"
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
 
@@ -327,37 +331,61 @@ def _write_annotation(parent, edition: Edition, paragraphs: dict[str, _Paragraph
 
 
 def _write_facsimile(tei, edition: Edition) -> None:
+    """The page images as ``facsimile/surface``: one surface per page of a witness.
+
+    ``surface/@corresp`` names the witness, ``@start`` points to where the page's text
+    starts (a zero-length ``string-range``), ``@ulx``..``@lry`` give the page size in image
+    pixels when known; ``graphic/@url`` is the image path relative to the edition file
+    (percent-encoded as a URI), ``graphic/@n`` the frame of a multi-page image (0 = first,
+    not written).  Each ``zone`` is a rectangle (``ulx``..``lry``) or a polygon
+    (``points``) in image pixels; ``@corresp`` points to its annotation (``#ann-3``)
+    and/or its words (``#string-range(...)``).
+    """
     if not edition.surfaces:
         return
+    from urllib.parse import quote
+    mime = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+            ".tif": "image/tiff", ".tiff": "image/tiff", ".webp": "image/webp"}
     facsimile = _el(tei, "facsimile")
     paragraphs = {w.id: _Paragraphs(w) for w in edition.witnesses.values()}
+
+    def pointer(paras: _Paragraphs, start: int, end: int) -> str:
+        start = min(max(start, 0), paras.length)
+        return paras.pointer(start, min(max(end, start), paras.length))
+
     for surface in edition.surfaces:
-        attrs = {"xml_id": surface.id, "corresp": "#" + surface.witness, "n": surface.label}
-        if surface.width and surface.height:
+        paras = paragraphs.get(surface.witness)
+        attrs = {"xml_id": surface.id, "corresp": "#" + surface.witness if surface.witness
+                 else None, "n": surface.label}
+        if surface.width > 0 and surface.height > 0:
             attrs.update(ulx="0", uly="0", lrx=str(surface.width), lry=str(surface.height))
+        if paras is not None:
+            attrs["start"] = pointer(paras, surface.text_start, surface.text_start)
         element = _el(facsimile, "surface", **attrs)
-        graphic = _el(element, "graphic", url=surface.path,
-                      n=str(surface.page) if surface.page else None)
-        if surface.width and surface.height:
+        path = surface.path.replace("\\", "/")
+        graphic = _el(element, "graphic", url=quote(path, safe="/:@!$&'()*+,;=~-._"),
+                      n=str(surface.page) if surface.page else None,
+                      mimeType=mime.get(os.path.splitext(path)[1].lower()))
+        if surface.width > 0 and surface.height > 0:
             graphic.set("width", f"{surface.width}px")
             graphic.set("height", f"{surface.height}px")
-        paras = paragraphs.get(surface.witness)
-        if paras is not None and surface.text_start:
-            _el(element, "ptr", type="text-start",
-                target=paras.pointer(surface.text_start, surface.text_start))
         for zone in surface.zones:
-            x0, y0, x1, y1 = zone.bounds
+            points = [(x, y) for x, y in zone.points
+                      if x == x and y == y and abs(x) != float("inf") and abs(y) != float("inf")]
             zattrs = {"xml_id": zone.id, "n": zone.label}
-            if zone.is_rectangle:
+            if len(points) == len(zone.points) and zone.is_rectangle:
+                x0, y0, x1, y1 = zone.bounds
                 zattrs.update(ulx=_num(x0), uly=_num(y0), lrx=_num(x1), lry=_num(y1))
-            else:
-                zattrs["points"] = " ".join(f"{_num(x)},{_num(y)}" for x, y in zone.points)
+            elif points:
+                if len(points) == 1:   # TEI wants two points at least; a point is kept
+                    points = points * 2
+                zattrs["points"] = " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
             zp = paragraphs.get(zone.witness)
             links = []
             if zone.annotation:
                 links.append("#" + zone.annotation)
             if zp is not None and zone.end > zone.start:
-                links.append(zp.pointer(zone.start, zone.end))
+                links.append(pointer(zp, zone.start, zone.end))
             if links:
                 zattrs["corresp"] = " ".join(links)
             _el(element, "zone", **zattrs)
@@ -438,7 +466,11 @@ def _all_text(element) -> str:
 
 
 def _unpointer(value: str | None) -> str:
-    return " ".join(v.lstrip("#") for v in (value or "").split())
+    if not value:
+        return ""
+    if " " not in value:           # the common case: one pointer
+        return value.lstrip("#")
+    return " ".join(v.lstrip("#") for v in value.split())
 
 
 def _line(element) -> int | None:
@@ -624,39 +656,54 @@ class _Reader:
             self.problem("duplicate-id", f"the id {aid!r} was used twice; the second annotation "
                          f"is now {new}", new, element)
             aid = new
-        body = element.find(f"{T}note[@type='phenomenon']")
+        # one pass over the children (ElementPath look-ups cost more than the rest together)
+        body = status_el = anchoring_el = None
+        other_notes = []
+        for child in element:
+            if child.tag == _NOTE:
+                note_type = child.get("type")
+                if note_type == "phenomenon":
+                    body = child
+                elif note_type == "anchoring":
+                    anchoring_el = child
+                else:
+                    other_notes.append(child)
+            elif child.tag == _REVISION_DESC:
+                status_el = child
         kind = body.get("subtype", "") if body is not None else ""
         inner = body[0] if body is not None and len(body) else None
         if kind not in KINDS:
             self.problem("unknown-kind", f"unknown kind {kind!r}; kept as a remark", aid, element)
             kind = "remark"
-        status_el = element.find(f"{T}revisionDesc")
         status = status_el.get("status", "proposed") if status_el is not None else "proposed"
         history = []
         if status_el is not None:
-            for change in status_el.findall(f"{T}change"):
-                if change.get("type") is None and not change.get("when") and not _all_text(change):
+            for change in status_el:
+                if change.tag != _CHANGE:
+                    continue
+                comment = change.text or "" if len(change) == 0 else _all_text(change)
+                if change.get("type") is None and not change.get("when") and not comment:
                     continue   # placeholder written for an empty history
                 history.append(ReviewEvent(change.get("status", ""), _unpointer(change.get("who")),
                                            change.get("when", ""), change.get("type", "reviewed"),
-                                           _all_text(change)))
+                                           comment))
         attrs = self.read_attrs(kind, inner)
         note_text = ""
         if kind == "note":
-            for note_el in element.findall(f"{T}note"):
-                if note_el.get("type") not in ("phenomenon", "anchoring"):
-                    note_text = _all_text(note_el)
-                    if note_el.get("type", "comment") != "comment":
-                        attrs["type"] = note_el.get("type")
-                    if note_el.get("place"):
-                        attrs["place"] = note_el.get("place")
-                    break
-        elif kind == "remark":
-            note_text = _all_text(element.find(f"{T}note[@type='remark']"))
+            for note_el in other_notes:
+                note_text = _all_text(note_el)
+                if note_el.get("type", "comment") != "comment":
+                    attrs["type"] = note_el.get("type")
+                if note_el.get("place"):
+                    attrs["place"] = note_el.get("place")
+                break
         else:
-            note_text = _all_text(element.find(f"{T}note[@type='comment']"))
+            wanted = "remark" if kind == "remark" else "comment"
+            for note_el in other_notes:
+                if note_el.get("type") == wanted:
+                    note_text = _all_text(note_el)
+                    break
         anchoring = None
-        anchoring_el = element.find(f"{T}note[@type='anchoring']")
         if anchoring_el is not None:
             def num(kind_: str, default: str = "0") -> str:
                 n = anchoring_el.find(f"{T}num[@type='{kind_}']")
@@ -809,40 +856,92 @@ def from_tree(tree: etree._ElementTree, path: str = "") -> LoadResult:
 
 
 def read_facsimile(root, reader: _Reader) -> None:
+    """Read ``facsimile/surface`` (see :func:`_write_facsimile`).  A page without an image
+    or a region without readable coordinates is skipped and reported; a repeated id is
+    renamed and reported; a page of an unknown witness is kept and reported."""
     facsimile = root.find(f"{T}facsimile")
     if facsimile is None:
         return
-    for element in facsimile.findall(f"{T}surface"):
-        sid = element.get(XML_ID) or reader.edition.new_id("surface")
-        wid = _unpointer(element.get("corresp"))
+    from urllib.parse import unquote
+    edition = reader.edition
+    taken = edition._ids()
+
+    def fresh_id(element, prefix: str) -> str:
+        ident = element.get(XML_ID) or ""
+        if ident and ident not in taken:
+            taken.add(ident)
+            return ident
+        n = 1
+        while f"{prefix}-{n}" in taken:
+            n += 1
+        new = f"{prefix}-{n}"
+        taken.add(new)
+        if ident:
+            reader.problem("duplicate-id", f"the id {ident!r} was used twice; the second is "
+                           f"now {new}", new, element)
+        return new
+
+    def number(value: str | None) -> float:
+        result = float((value or "0").strip().removesuffix("px"))
+        if result != result or abs(result) == float("inf"):
+            raise ValueError("not a finite number")
+        return result
+
+    for element in facsimile.iter(f"{T}surface"):
         graphic = element.find(f"{T}graphic")
         if graphic is None or not graphic.get("url"):
-            reader.problem("surface-without-image", f"page {sid} has no image; it was skipped",
-                           sid, element)
+            reader.problem("surface-without-image", f"page {element.get(XML_ID) or '?'} has no "
+                           "image; it was skipped", element.get(XML_ID) or "", element)
             continue
+        sid = fresh_id(element, "page")
+        wid = _unpointer(element.get("corresp"))
+        if wid not in edition.witnesses:
+            reader.problem("unknown-witness", f"page {sid} belongs to witness {wid!r}, which "
+                           "the edition does not have", sid, element)
         try:
-            width = int(float(element.get("lrx", "0")))
-            height = int(float(element.get("lry", "0")))
-            page = int(graphic.get("n", "0") or 0)
+            if element.get("lrx") is not None and element.get("lry") is not None:
+                width = int(number(element.get("lrx")) - number(element.get("ulx")))
+                height = int(number(element.get("lry")) - number(element.get("uly")))
+            else:
+                width = int(number(graphic.get("width")))
+                height = int(number(graphic.get("height")))
         except ValueError:
-            width = height = page = 0
-        surface = Surface(sid, wid, graphic.get("url"), page, width, height,
-                          label=element.get("n", ""))
-        ptr = element.find(f"{T}ptr[@type='text-start']")
-        if ptr is not None:
-            resolved = reader.resolve(ptr.get("target", ""))
-            if not isinstance(resolved, str):
+            reader.problem("bad-surface-size", f"page {sid} has an unreadable size; it is "
+                           "measured again from its image", sid, element)
+            width = height = 0
+        try:
+            page = max(0, int(graphic.get("n") or 0))
+        except ValueError:
+            reader.problem("bad-page-number", f"page {sid} has an unreadable frame number "
+                           f"{graphic.get('n')!r}; the image's first frame is shown", sid, graphic)
+            page = 0
+        surface = Surface(sid, wid, unquote(graphic.get("url")), page, max(width, 0),
+                          max(height, 0), label=element.get("n", ""))
+        start = element.get("start")
+        if start is None:   # written so by the first Variorum builds
+            ptr = element.find(f"{T}ptr[@type='text-start']")
+            start = ptr.get("target") if ptr is not None else None
+        if start:
+            resolved = reader.resolve(start)
+            if isinstance(resolved, str):
+                reader.problem("bad-page-start", f"the text start of page {sid} {resolved}; it "
+                               "starts at the beginning of the text", sid, element)
+            else:
                 surface.text_start = resolved[1]
         for zone_el in element.findall(f"{T}zone"):
-            zid = zone_el.get(XML_ID) or reader.edition.new_id("zone")
+            zid = fresh_id(zone_el, "zone")
             try:
                 if zone_el.get("points"):
-                    points = [tuple(float(c) for c in pair.split(","))
-                              for pair in zone_el.get("points").split()]
+                    points = []
+                    for pair in zone_el.get("points").split():
+                        x, y = pair.split(",")
+                        points.append((number(x), number(y)))
                 else:
-                    x0, y0 = float(zone_el.get("ulx")), float(zone_el.get("uly"))
-                    x1, y1 = float(zone_el.get("lrx")), float(zone_el.get("lry"))
+                    x0, y0 = number(zone_el.get("ulx")), number(zone_el.get("uly"))
+                    x1, y1 = number(zone_el.get("lrx")), number(zone_el.get("lry"))
                     points = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+                if zone_el.get("points") is None and zone_el.get("ulx") is None:
+                    raise ValueError("no coordinates")
             except (TypeError, ValueError):
                 reader.problem("bad-zone", f"region {zid} has unreadable coordinates; it was "
                                "skipped", zid, zone_el)
@@ -851,14 +950,19 @@ def read_facsimile(root, reader: _Reader) -> None:
             for link in (zone_el.get("corresp") or "").split():
                 if link.startswith("#") and "(" not in link:
                     zone.annotation = link[1:]
+                    if zone.annotation not in edition.annotations:
+                        reader.problem("dangling-zone", f"region {zid} is linked to annotation "
+                                       f"{zone.annotation!r}, which does not exist; the link is "
+                                       "kept", zid, zone_el)
                 else:
                     resolved = reader.resolve(link)
                     if isinstance(resolved, str):
-                        reader.problem("bad-zone-link", f"region {zid} {resolved}", zid, zone_el)
+                        reader.problem("bad-zone-link", f"region {zid} {resolved}; the region is "
+                                       "kept without that link", zid, zone_el)
                     else:
                         zone.witness, zone.start, zone.end = resolved
             surface.zones.append(zone)
-        reader.edition.surfaces.append(surface)
+        edition.surfaces.append(surface)
 
 
 def from_bytes(data: bytes, path: str = "") -> LoadResult:
@@ -868,7 +972,15 @@ def from_bytes(data: bytes, path: str = "") -> LoadResult:
 def load(path: str | os.PathLike) -> LoadResult:
     """Read a native Variorum file (see :func:`from_tree`)."""
     path = os.fspath(path)
-    return from_tree(parse_file(path), path)
+    # Tens of thousands of small objects are made here and none is garbage: the cyclic
+    # collector's passes over them would cost a quarter of the time.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return from_tree(parse_file(path), path)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def is_native(tree: etree._ElementTree) -> bool:

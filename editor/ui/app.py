@@ -64,7 +64,7 @@ def screenshot(window, path: str, width: int, height: int) -> int:
     loop.exec()
     QCoreApplication.processEvents()
     if hasattr(window, "aligner"):
-        window.aligner.realign()
+        window.aligner.wait()
         QCoreApplication.processEvents()
     image = window.grab()
     if not image.save(path):

@@ -362,7 +362,9 @@ class MainWindow(QMainWindow):
         preferred = [w for w in ("typed", "handwritten") if w in ids]
         order = preferred + [w for w in ids if w not in preferred]
         for i, pane in enumerate(self.panes):
-            pane.set_witness(order[i % len(order)] if order else "")
+            wanted = order[i % len(order)] if order else ""
+            if wanted != pane.witness_id:      # the document reset already loaded the others
+                pane.set_witness(wanted)
         self._panes_rearranged()
         self._update_title()
         self.editionShown.emit()

@@ -54,11 +54,26 @@ def hand_colour(hand_id: str, hand_order: list[str]) -> QColor:
     return QColor(DEFAULT_ADDITION)
 
 
+_FORMATS: dict[tuple, QTextCharFormat] = {}
+
+
 def char_format(annotation: Annotation, hand_order: list[str], part: str = "") -> QTextCharFormat:
-    """The character format for (a part of) an annotation's text.
+    """The character format for (a part of) an annotation's text (cached: formats depend
+    only on kind, hand, status and anchoring, and highlighting asks for thousands).
 
     ``part`` is ``"del"`` or ``"add"`` for the two halves of a substitution.
     """
+    hand = annotation.attrs.get("hand", "")
+    key = (annotation.kind, part, hand_order.index(hand) if hand in hand_order else -1,
+           annotation.status == "rejected",
+           annotation.anchoring is not None and annotation.anchoring.state == "fuzzy")
+    fmt = _FORMATS.get(key)
+    if fmt is None:
+        fmt = _FORMATS[key] = _make_format(annotation, hand_order, part)
+    return fmt
+
+
+def _make_format(annotation: Annotation, hand_order: list[str], part: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
     kind = annotation.kind
     if kind == "substitution":
