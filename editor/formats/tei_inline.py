@@ -1,0 +1,823 @@
+"""Export TEI with every annotation written as the inline element it stands for.
+
+``export_tei_inline(edition, options)`` writes one TEI document: the witness
+``options.witness`` in ``text`` (or in ``sourceDoc`` when its markup came from one), or,
+without a witness, every witness (``options.witnesses`` gives an order) as a ``text``
+of ``text/group`` (``@corresp`` naming the witness; witnesses transcribed in a
+``sourceDoc`` come as ``sourceDoc``s of their own).  The ``teiHeader`` has the edition's
+metadata, a ``listWit`` and the ``handNotes``.
+
+How the text and the annotations become XML:
+
+* Markup remarks (``tei-markup``, ``tei-attributes``; see :mod:`editor.formats.tei_import`)
+  are written as the markup they hold; an annotation of a kind is written as its TEI
+  element (:func:`editor.formats.tei_common.render`), or as the source's markup kept
+  beside it when that markup still says what the annotation says.
+* A paragraph break of the witness text that no block element (``p``, ``div``...)
+  accounts for starts a new ``<p>``; a line break that no line element (``l``,
+  ``line``...) accounts for is an ``<lb/>``.
+* Elements nest by their ranges.  Where ranges overlap, which inline XML cannot nest, an
+  addition or deletion is written as ``addSpan``/``delSpan`` with an ``anchor`` at its
+  end, and any other element is split into parts joined by ``@next``/``@prev`` (the first
+  part keeps its ``xml:id``).  An element holding a line or paragraph element is split
+  the same way, since TEI does not let phrase-level elements hold those.
+* A note over a range is written at its start with ``@targetEnd`` pointing to an
+  ``anchor`` at its end; a gap over a range is written at its start, its text after it.
+* What TEI cannot hold is not written: elements and attributes of other namespaces (the
+  import report named them), ``rejected`` annotations unless ``include_rejected``, and
+  orphaned annotations (their words are gone).  When ``options.extra["report"]`` is a
+  list, a :class:`~editor.model.validate.Problem` is appended to it for each of these and
+  for every split or span written.
+
+The header is indented; the text is written as it is (indenting mixed content would add
+spaces to the text), with a line break after each block or line element.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from editor import __version__
+from editor.formats.registry import ExportOptions
+from editor.formats.tei_common import (ATTRIBUTES, COMPLETION_SUFFIX, MARKUP_TYPES,
+                                       SLOT, SPAN_ELEMENTS, T, TEI_NS, XML_ID, XML_NS, HandShifts,
+                                       Shell, element_fields, find_slot, level_of, local_name,
+                                       natural_key, parse_shell, render, shell_copy,
+                                       shell_from_template)
+from editor.formats import tei_schema
+from editor.formats.tei_header import write_header
+from editor.model.edition import Edition
+from editor.model.text import PARAGRAPH_SEPARATOR
+from editor.model.validate import Problem
+
+#: elements that are empty by nature: written where their range starts
+EMPTY = frozenset({"lb", "pb", "cb", "gb", "milestone", "anchor", "gap", "space", "handShift",
+                   "addSpan", "delSpan", "damageSpan", "ptr", "caesura", "join", "link"})
+#: elements that hold blocks, not text: whitespace only between their children
+CONTAINERS = frozenset({"TEI", "text", "front", "body", "back", "group", "div", "div1", "div2",
+                        "div3", "div4", "div5", "div6", "div7", "lg", "sp", "spGrp",
+                        "sourceDoc", "surface", "surfaceGrp", "floatingText", "listApp",
+                        "castList"})
+#: points that belong between blocks rather than inside a paragraph
+_BLOCK_POINTS = frozenset({"listPerson", "listPlace", "listOrg", "listBibl", "listEvent",
+                           "listRelation", "listNym", "table", "figure", "list"})
+_RANK = {"block": 0, "line": 1, "phrase": 2}
+
+
+@dataclass
+class _Item:
+    start: int
+    end: int
+    shell: Shell
+    level: str
+    ident: str                     # annotation id (sort order for equal ranges)
+    point: bool = False
+    #: an addition/deletion that may be written as addSpan/delSpan
+    spannable: bool = False
+    #: written as a span: the id of the anchor closing it
+    consume_newlines: bool = False
+    chain: list | None = None      # parts written so far, when the element is split
+    synthetic: bool = False
+
+    def key(self, counter: int) -> tuple:
+        if self.point or (self.start == self.end and self.level == "phrase"):
+            group = 1   # points and empty phrase elements keep their document order
+        elif self.level != "phrase":
+            group = 0
+        else:
+            group = 2
+        return (self.start, group, -self.end, _RANK[self.level], natural_key(self.ident),
+                counter)
+
+
+@dataclass
+class _Frame:
+    element: etree._Element        # where the element sits
+    slot: etree._Element           # where its content goes
+    end: int
+    level: str
+    item: _Item | None = None
+    last_structural: bool = False
+
+
+class _Ids:
+    """Fresh ``xml:id``s that collide with none in the document."""
+
+    def __init__(self, used: set[str], prefix: str):
+        self.used = used
+        self.prefix = prefix
+        self.counter = itertools.count(1)
+
+    def make(self) -> str:
+        while True:
+            ident = f"{self.prefix}{next(self.counter)}"
+            if ident not in self.used:
+                self.used.add(ident)
+                return ident
+
+
+def _append_text(element, text: str) -> None:
+    if not text:
+        return
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def _is_structural(element) -> bool:
+    return isinstance(element.tag, str) and level_of(element) != "phrase"
+
+
+class _WitnessWriter:
+    """Builds the XML of one witness: its text with every annotation inline."""
+
+    def __init__(self, edition: Edition, wid: str, options: ExportOptions, used: set[str],
+                 report: list[Problem]):
+        self.edition = edition
+        self.wid = wid
+        self.text = edition.witnesses[wid].text
+        self.options = options
+        self.report = report
+        self.ids = _Ids(used, f"v-{wid}-")
+        self.hands = set(edition.hands)
+        self.people = set(edition.people)
+        self.heap: list = []
+        self.counter = itertools.count()
+        self.stack: list[_Frame] = []
+        self.pos = 0
+        self.chains: list[list] = []
+        self.splits = 0
+        self.spans = 0
+
+    # -- items ---------------------------------------------------------------------
+    def _annotations(self):
+        anns = []
+        for ann in self.edition.annotations_of(self.wid):
+            if ann.status == "rejected" and not self.options.include_rejected:
+                self._note("rejected-not-written", f"{ann.id}: a rejected {ann.kind} is not "
+                           "written (include_rejected writes it)", ann.id)
+                continue
+            if ann.anchoring is not None and ann.anchoring.state == "orphaned":
+                self._note("orphan-not-written", f"{ann.id}: an orphaned {ann.kind} (its words "
+                           f"{ann.anchoring.quote!r} are gone) is not written", ann.id)
+                continue
+            anns.append(ann)
+        return anns
+
+    def _note(self, code: str, message: str, where: str = "") -> None:
+        self.report.append(Problem("warning", code, message, where))
+
+    def _items(self) -> list[_Item]:
+        anns = self._annotations()
+        by_id = {a.id: a for a in anns}
+        templates = {}
+        for ann in anns:
+            if ann.kind == "remark" and ann.attrs.get("type") in MARKUP_TYPES:
+                templates[ann.id] = parse_shell(ann.note)
+        completions = {}
+        for ann in anns:
+            if ann.id.endswith(COMPLETION_SUFFIX) and ann.attrs.get("type") == ATTRIBUTES:
+                partner = ann.id[:-len(COMPLETION_SUFFIX)]
+                if partner in by_id and templates.get(ann.id) is not None:
+                    completions[partner] = templates[ann.id]
+        shifts = []
+        for ann in anns:
+            template = templates.get(ann.id)
+            if template is not None and template.tag == T + "handShift" and template.get("new"):
+                shifts.append((ann.start, natural_key(ann.id),
+                               " ".join(v.lstrip("#") for v in template.get("new").split())))
+        self.hand_shifts = HandShifts(shifts)
+        items: list[_Item] = []
+        for ann in anns:
+            if ann.id.endswith(COMPLETION_SUFFIX) and ann.id[:-len(COMPLETION_SUFFIX)] in \
+                    completions and ann.attrs.get("type") == ATTRIBUTES:
+                continue
+            template = templates.get(ann.id)
+            if template is not None:
+                items += self._template_items(ann, copy_of(template))
+            else:
+                items += self._kind_items(ann, completions.get(ann.id), anns)
+        items += self._paragraphs(items)
+        self._mark_spannable(items)
+        return items
+
+    def _template_items(self, ann, template) -> list[_Item]:
+        shell = shell_from_template(template)
+        return [self._item_for(ann, shell)]
+
+    def _item_for(self, ann, shell: Shell) -> _Item:
+        element = shell.element
+        if not isinstance(element.tag, str):            # a comment
+            return _Item(ann.start, ann.start, shell, "phrase", ann.id, point=True)
+        name = local_name(element)
+        level = "block" if name in _BLOCK_POINTS else shell.level
+        if name in EMPTY or shell.span or shell.slot is None or (
+                shell.bare and ann.start == ann.end):
+            item = _Item(ann.start, ann.start, Shell(element, None, level), level, ann.id,
+                         point=True)
+            covered = self.text[ann.start:ann.end]
+            if name in EMPTY and covered and set(covered) == {"\n"}:
+                item.consume_newlines = True     # an lb standing for the break it covers
+                item.end = ann.end
+            return item
+        return _Item(ann.start, ann.end, shell, level, ann.id)
+
+    def _kind_items(self, ann, completion, anns) -> list[_Item]:
+        current = self.hand_shifts.at(ann.start)
+        counterpart = ""
+        if ann.counterpart is not None:
+            other = self.edition.witnesses.get(ann.counterpart.witness)
+            if other is not None:
+                counterpart = other.text[ann.counterpart.start:ann.counterpart.end]
+        shell = render(ann, self.hands, self.people, current, counterpart)
+        strip_slot_marks(shell.element)
+        if completion is not None:
+            if self._still_true(ann, completion, current):
+                shell = shell_from_template(completion)
+            else:
+                self._merge_attributes(shell.element, completion)
+        items = []
+        name = local_name(shell.element)
+        if ann.kind == "note" and ann.end > ann.start and shell.element.get("targetEnd") is None:
+            anchor = self.ids.make()
+            shell.element.set("targetEnd", "#" + anchor)
+            items.append(_Item(ann.end, ann.end, Shell(_tei("anchor", xml_id=anchor), None),
+                               "phrase", ann.id + "~end", point=True))
+        if ann.kind == "substitution" and name == "subst" and shell.slot is not None and \
+                not self._has_parts(ann, anns):
+            items += self._subst_parts(ann)
+        if ann.note and ann.kind not in ("note", "remark"):
+            comment = _tei("note", ann.note, type="comment")
+            items.append(_Item(ann.end, ann.end, Shell(comment, None), "phrase",
+                               ann.id + "~comment", point=True))
+        elif ann.kind == "remark" and ann.note:
+            items.append(_Item(ann.end, ann.end, Shell(_tei("note", ann.note, type="remark"),
+                                                       None), "phrase", ann.id + "~note",
+                               point=True))
+        items.insert(0, self._item_for(ann, shell))
+        return items
+
+    def _still_true(self, ann, template, current: str) -> bool:
+        """Whether the markup kept beside ``ann`` still says what ``ann`` says (it is
+        stale when the annotation was edited after the import)."""
+        fields = element_fields(template, current, span_target=True)
+        if fields is None or fields.kind != ann.kind:
+            return False
+        ignore = ("place", "split") if ann.kind == "substitution" else ()
+        mine = {k: v for k, v in ann.attrs.items() if k not in ignore}
+        theirs = {k: v for k, v in fields.attrs.items() if k not in ignore}
+        note = ann.note if ann.kind == "note" else ""
+        return (mine, ann.cert, ann.resp, note) == (theirs, fields.cert, fields.resp,
+                                                      fields.note)
+
+    @staticmethod
+    def _merge_attributes(element, template) -> None:
+        for name, value in template.attrib.items():
+            if element.get(name) is None and name not in ("hand", "resp", "cert", "place",
+                                                          "rend", "type", "reason", "extent",
+                                                          "unit", "quantity", "agent",
+                                                          "source", "evidence"):
+                element.set(name, value)
+
+    def _has_parts(self, ann, anns) -> bool:
+        return any(other.kind in ("addition", "deletion") and other.id != ann.id
+                   and ann.start <= other.start and other.end <= ann.end for other in anns)
+
+    def _subst_parts(self, ann) -> list[_Item]:
+        try:
+            split = min(max(int(ann.attrs.get("split", "0")), 0), ann.end - ann.start)
+        except ValueError:
+            split = 0
+        middle = ann.start + split
+        items = []
+        deleted = _tei("del")
+        items.append(_Item(ann.start, middle, Shell(deleted, deleted), "phrase",
+                           ann.id + "~del", point=middle == ann.start, synthetic=True))
+        place = ann.attrs.get("place", "")
+        added = _tei("add", place=place)
+        items.append(_Item(middle, ann.end, Shell(added, added), "phrase", ann.id + "~add",
+                           point=middle == ann.end, synthetic=True))
+        return items
+
+    def _paragraphs(self, items: list[_Item]) -> list[_Item]:
+        """A ``<p>`` for each paragraph of the text that no block or line element covers."""
+        structural = [(i.start, i.end) for i in items if not i.point and i.level != "phrase"]
+        out = []
+        start = 0
+        for n, para in enumerate(self.text.split(PARAGRAPH_SEPARATOR)):
+            end = start + len(para)
+            touched = any(s < end and start < e or (s == e and start <= s <= end)
+                          for s, e in structural)
+            if not touched and (para or not structural):
+                p = _tei("p")
+                out.append(_Item(start, end, Shell(p, p, "block"), "block", f"~p{n:08d}",
+                                 synthetic=True))
+            start = end + len(PARAGRAPH_SEPARATOR)
+        return out
+
+    def _mark_spannable(self, items: list[_Item]) -> None:
+        """Additions and deletions that hold a line or paragraph boundary are written as
+        ``addSpan``/``delSpan`` from the start."""
+        bounds = sorted({b for i in items if not i.point and i.level != "phrase"
+                         for b in (i.start, i.end)})
+        import bisect
+        anchors = []
+        for item in items:
+            element = item.shell.element
+            if item.point or not isinstance(element.tag, str) or item.shell.slot is not element:
+                continue
+            if element.tag not in (T + "add", T + "del") or len(element):
+                continue
+            item.spannable = True
+            index = bisect.bisect_right(bounds, item.start)
+            if index < len(bounds) and bounds[index] < item.end:
+                anchors.append(self._to_span(item))
+        items += anchors
+
+    # -- writing ---------------------------------------------------------------------
+    def build(self) -> etree._Element:
+        root = etree.Element("root")
+        self.stack = [_Frame(root, root, len(self.text) + 1, "block")]
+        for item in self._items():
+            self._push(item)
+        while self.heap:
+            _, item = heapq.heappop(self.heap)
+            if item.point:
+                self._place_point(item)
+            else:
+                self._open(item)
+        while len(self.stack) > 1:
+            self._close_top()
+        self._emit(len(self.text), False)
+        self._finish_chains()
+        if self.splits:
+            self._note("split", f"{self.wid}: {self.splits} element(s) that overlap others or "
+                       "hold line or paragraph breaks were split into parts joined by "
+                       "@next/@prev", self.wid)
+        if self.spans:
+            self._note("span", f"{self.wid}: {self.spans} addition(s) or deletion(s) written as "
+                       "addSpan/delSpan with an anchor, since they overlap other elements or "
+                       "breaks", self.wid)
+        return root
+
+    def _push(self, item: _Item) -> None:
+        heapq.heappush(self.heap, (item.key(next(self.counter)), item))
+
+    def _emit(self, upto: int, next_structural: bool) -> None:
+        if upto <= self.pos:
+            return
+        segment = self.text[self.pos:upto]
+        self.pos = upto
+        frame = self.stack[-1]
+        if frame.last_structural:
+            segment = segment.lstrip("\n")
+        if next_structural:
+            segment = segment.rstrip("\n")
+        if not segment:
+            return
+        name = local_name(frame.element) if frame.item is not None else ""
+        if (frame.item is None or name in CONTAINERS) and not segment.strip():
+            return
+        lines = segment.split("\n")
+        target = frame.slot
+        _append_text(target, lines[0])
+        for line in lines[1:]:
+            lb = etree.SubElement(target, T + "lb")
+            lb.tail = "\n" + line if line else "\n"
+        frame.last_structural = False
+
+    def _write(self, element) -> None:
+        frame = self.stack[-1]
+        frame.slot.append(element)
+
+    def _close_top(self) -> None:
+        frame = self.stack[-1]
+        self._emit(frame.end, False)
+        self.stack.pop()
+        parent = self.stack[-1]
+        structural = frame.level != "phrase"
+        if structural:
+            frame.element.tail = "\n"
+        parent.last_structural = structural
+
+    def _close_before(self, pos: int) -> None:
+        """Close the elements that end before ``pos``."""
+        while len(self.stack) > 1 and self.stack[-1].end < pos:
+            self._close_top()
+
+    def _allows(self, frame: _Frame, element) -> bool:
+        if frame.item is None or not isinstance(element.tag, str):
+            return True
+        parent = frame.slot
+        if not isinstance(parent.tag, str) or not parent.tag.startswith(T):
+            return True
+        return tei_schema.allows_child(local_name(parent), local_name(element)) \
+            if element.tag.startswith(T) else True
+
+    def _place_point(self, item: _Item) -> None:
+        """Write a point where TEI lets it stand: in the innermost element open at its
+        position that may hold it (elements ending there are closed until one may), else
+        before the elements just opened there."""
+        pos = item.start
+        element = item.shell.element
+        self._close_before(pos)
+        while len(self.stack) > 1 and self.stack[-1].end == pos and \
+                not self._allows(self.stack[-1], element):
+            self._close_top()
+        self._emit(pos, item.level != "phrase")
+        placed = False
+        if not self._allows(self.stack[-1], element):
+            placed = self._place_before_empty(element, pos)
+        if not placed:
+            self._write(element)
+        if item.level != "phrase" or _is_structural(element) or element.tag == T + "lb":
+            element.tail = "\n"
+        if item.consume_newlines:
+            self.pos = max(self.pos, item.end)
+
+    @staticmethod
+    def _empty(frame: _Frame) -> bool:
+        return not len(frame.slot) and not (frame.slot.text or "")
+
+    def _place_before_empty(self, element, pos: int) -> bool:
+        """Put ``element`` before the run of elements opened at ``pos`` that still hold
+        nothing, in the first of their parents that may hold it."""
+        for depth in range(len(self.stack) - 1, 0, -1):
+            frame = self.stack[depth]
+            if frame.item is None or frame.item.start != pos or not self._empty(frame):
+                return False
+            parent = self.stack[depth - 1]
+            if self._allows(parent, element):
+                frame.element.addprevious(element)
+                return True
+        return False
+
+    def _open(self, item: _Item) -> None:
+        if item.start == item.end:
+            # an empty element: close what ends here until an element may hold it
+            self._close_before(item.start)
+            while len(self.stack) > 1 and self.stack[-1].end == item.start and \
+                    not self._allows(self.stack[-1], item.shell.element):
+                self._close_top()
+        else:
+            self._close_before(item.start + 1)
+        structural = item.level != "phrase"
+        self._emit(item.start, structural)
+        if structural:
+            self._cut_phrases(item.start)
+        top = self.stack[-1]
+        if item.end > top.end:
+            if item.spannable and item.chain is None:
+                self._push(self._to_span(item))
+                self._place_point(item)
+                return
+            remainder = self._remainder(item, top.end)
+            item.end = top.end
+            self._push(remainder)
+        element = item.shell.element
+        slot = item.shell.slot
+        if item.chain is not None:
+            element, slot = self._new_part(item)
+        self._write(element)
+        self.stack.append(_Frame(element, slot if slot is not None else element, item.end,
+                                 item.level, item))
+        if item.start == item.end and item.level != "phrase":
+            pass   # a zero-length block stays open for the points at its place
+
+    def _cut_phrases(self, pos: int) -> None:
+        """Close the phrase-level elements open above the innermost block or line, so a
+        block or line can open; each goes on in a new part inside it."""
+        cut = []
+        while len(self.stack) > 1 and self.stack[-1].level == "phrase":
+            frame = self.stack[-1]
+            self.stack.pop()
+            self.stack[-1].last_structural = False
+            cut.append(frame)
+        for frame in cut:
+            item = frame.item
+            if item is None or item.end <= pos:
+                continue
+            remainder = self._remainder(item, pos, written=frame.element)
+            self._push(remainder)
+
+    def _remainder(self, item: _Item, pos: int, written=None) -> _Item:
+        """The part of ``item`` from ``pos`` on, to be written later as a new part."""
+        if item.chain is None:
+            item.chain = [written if written is not None else None]
+            self.chains.append(item.chain)
+        elif written is not None and (not item.chain or item.chain[-1] is not written):
+            item.chain.append(written)
+        self.splits += 1
+        rest = _Item(pos, item.end, item.shell, item.level, item.ident, chain=item.chain,
+                     spannable=False)
+        return rest
+
+    def _new_part(self, item: _Item):
+        template = item.shell
+        if item.chain and item.chain[-1] is None:
+            item.chain.pop()
+        if not item.chain:
+            element = template.element
+            slot = template.slot
+        else:
+            element = shell_copy(template.element, deep=True)
+            if XML_ID in element.attrib:
+                del element.attrib[XML_ID]
+            slot = find_slot_copy(template, element)
+            for node in list(slot):
+                slot.remove(node)
+            slot.text = None
+        item.chain.append(element)
+        return element, slot
+
+    def _to_span(self, item: _Item) -> _Item:
+        """Make ``item`` an ``addSpan``/``delSpan`` point; return the anchor closing it."""
+        element = item.shell.element
+        span = _tei("addSpan" if element.tag == T + "add" else "delSpan")
+        for name, value in element.attrib.items():
+            span.set(name, value)
+        anchor = self.ids.make()
+        span.set("spanTo", "#" + anchor)
+        end = item.end
+        item.shell = Shell(span, None)
+        item.point = True
+        item.end = item.start
+        self.spans += 1
+        return _Item(end, end, Shell(_tei("anchor", xml_id=anchor), None), "phrase",
+                     item.ident + "~anchor", point=True)
+
+    def _finish_chains(self) -> None:
+        """Drop parts left empty (they held only breaks) and link the others."""
+        for chain in self.chains:
+            parts = [p for p in chain if p is not None]
+            kept = []
+            for part in parts:
+                empty = not len(part) and not (part.text or "").strip()
+                if empty and len(parts) > 1:
+                    parent = part.getparent()
+                    if parent is not None:
+                        _remove_keeping_tail(part)
+                    continue
+                kept.append(part)
+            if len(kept) < 2:
+                continue
+            for part in kept:
+                if part.get(XML_ID) is None:
+                    part.set(XML_ID, self.ids.make())
+            for before, after in zip(kept, kept[1:]):
+                before.set("next", "#" + after.get(XML_ID))
+                after.set("prev", "#" + before.get(XML_ID))
+
+
+def strip_slot_marks(element) -> None:
+    """Remove the slot processing instructions a rendered shell carries."""
+    for node in list(element.iter(etree.ProcessingInstruction)):
+        if node.target == SLOT:
+            _remove_keeping_tail(node)
+
+
+def copy_of(template):
+    import copy
+    return copy.deepcopy(template)
+
+
+def find_slot_copy(shell: Shell, clone):
+    """The element of ``clone`` (a copy of ``shell.element``) that matches its slot."""
+    if shell.slot is shell.element or shell.slot is None:
+        return clone
+    path = []
+    node = shell.slot
+    while node is not shell.element:
+        parent = node.getparent()
+        path.append(parent.index(node))
+        node = parent
+    target = clone
+    for index in reversed(path):
+        target = target[index]
+    return target
+
+
+def _remove_keeping_tail(element) -> None:
+    parent = element.getparent()
+    tail = element.tail or ""
+    previous = element.getprevious()
+    parent.remove(element)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def _tei(tag: str, text: str | None = None, **attrs) -> etree._Element:
+    element = etree.Element(T + tag)
+    for key, value in attrs.items():
+        if value:
+            element.set(XML_ID if key == "xml_id" else key, value)
+    if text:
+        element.text = text
+    return element
+
+
+# ======================================================================================
+# the document
+
+
+def _container(root) -> etree._Element:
+    """The ``text`` or ``sourceDoc`` holding what :meth:`_WitnessWriter.build` wrote."""
+    children = [c for c in root if isinstance(c.tag, str)]
+    names = {local_name(c) for c in children if c.tag.startswith(T)}
+    if len(children) == 1 and names & {"text", "sourceDoc"}:
+        element = children[0]
+        for node in list(root):
+            if node is element:
+                continue
+            if root.index(node) < root.index(element):
+                element.insert(0, node)
+            else:
+                element.append(node)
+        element.tail = None
+        return element
+    if names and names <= {"surface", "surfaceGrp"}:
+        wrapper = _tei("sourceDoc")
+        holder = wrapper
+    elif names and names <= {"front", "body", "back", "group"}:
+        wrapper = _tei("text")
+        holder = wrapper
+    else:
+        wrapper = _tei("text")
+        holder = etree.SubElement(wrapper, T + "body")
+    holder.text = root.text if (root.text or "").strip() else "\n"
+    for node in list(root):
+        holder.append(node)
+    if not len(holder) and not (holder.text or "").strip():
+        etree.SubElement(holder, T + "p")
+    return wrapper
+
+
+def _unwrap(element) -> None:
+    """Replace ``element`` by its content."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    index = parent.index(element)
+    tail = element.tail or ""
+    children = list(element)
+
+    def add_text_at(position: int, text: str) -> None:
+        if not text:
+            return
+        if position > 0:
+            before = parent[position - 1]
+            before.tail = (before.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+    head = element.text or ""
+    parent.remove(element)
+    add_text_at(index, head)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    add_text_at(index + len(children), tail)
+
+
+def _sanitise(container, used: set[str], report: list[Problem], wid: str) -> None:
+    """Leave out what TEI cannot hold (other namespaces), and make ``xml:id``s unique."""
+    elements, attributes = {}, {}
+    for element in list(container.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        tei_element = element.tag.startswith(T)
+        for name in list(element.attrib):
+            qname = etree.QName(name)
+            if qname.namespace is not None and qname.namespace != XML_NS:
+                label = name
+            elif not element.get(name, "").strip():
+                label = f"empty {name} on <{local_name(element)}>"
+            elif tei_element and not tei_schema.allows_attribute(
+                    local_name(element), f"xml:{qname.localname}" if qname.namespace else name):
+                label = f"{name} on <{local_name(element)}>"
+            else:
+                continue
+            attributes[label] = attributes.get(label, 0) + 1
+            del element.attrib[name]
+    for element in list(container.iter()):
+        if isinstance(element.tag, str) and not element.tag.startswith(T):
+            elements[element.tag] = elements.get(element.tag, 0) + 1
+            _unwrap(element)
+    for name, count in sorted(elements.items()):
+        report.append(Problem("warning", "not-tei-not-written",
+                              f"{wid}: {count} element(s) {name} are not TEI; their text is "
+                              "written without them", wid))
+    for name, count in sorted(attributes.items()):
+        report.append(Problem("warning", "not-tei-not-written",
+                              f"{wid}: {count} attribute(s) {name} are not TEI (or not allowed "
+                              "there by TEI) and are not written", wid))
+    renamed = 0
+    for element in container.iter():
+        if not isinstance(element.tag, str):
+            continue
+        ident = element.get(XML_ID)
+        if ident is None:
+            continue
+        if ident in _sanitise.seen:
+            base, n = f"{ident}-{wid}", 2
+            new = base
+            while new in used or new in _sanitise.seen:
+                new, n = f"{base}-{n}", n + 1
+            element.set(XML_ID, new)
+            ident = new
+            renamed += 1
+        _sanitise.seen.add(ident)
+    if renamed:
+        report.append(Problem("warning", "duplicate-id-renamed",
+                              f"{wid}: {renamed} xml:id(s) already used in the document were "
+                              f"given the suffix -{wid}", wid))
+
+
+_sanitise.seen = set()
+
+
+def _chosen(edition: Edition, options: ExportOptions) -> list[str]:
+    from editor.errors import VariorumError
+    if options.witness:
+        if options.witness not in edition.witnesses:
+            raise VariorumError(f"there is no witness {options.witness!r}; the edition has "
+                                f"{', '.join(edition.witnesses) or 'none'}")
+        return [options.witness]
+    if options.witnesses:
+        unknown = [w for w in options.witnesses if w not in edition.witnesses]
+        if unknown:
+            raise VariorumError(f"there is no witness {unknown[0]!r}")
+        return list(options.witnesses)
+    if not edition.witnesses:
+        raise VariorumError("the edition has no witness to export")
+    return list(edition.witnesses)
+
+
+def _ids_in_use(edition: Edition, wids: list[str]) -> set[str]:
+    used = set(edition.witnesses) | set(edition.hands) | set(edition.people)
+    for ann in edition.annotations.values():
+        if ann.witness in wids and ann.kind == "remark" and ann.attrs.get("type") in \
+                MARKUP_TYPES and "xml:id" in ann.note:
+            template = parse_shell(ann.note)
+            if template is not None and isinstance(template.tag, str):
+                used.update(e.get(XML_ID) for e in template.iter()
+                            if isinstance(e.tag, str) and e.get(XML_ID))
+    return used
+
+
+def export_tei_inline(edition: Edition, options: ExportOptions | None = None) -> bytes:
+    """The edition as inline TEI (see the module docstring): ``options.witness`` alone, or
+    every witness in ``text/group/text``."""
+    options = options or ExportOptions()
+    report = options.extra.get("report") if isinstance(options.extra.get("report"), list) \
+        else []
+    wids = _chosen(edition, options)
+    tei = etree.Element(T + "TEI", nsmap={None: TEI_NS})
+    single = len(wids) == 1 and bool(options.witness)
+    header = write_header(tei, edition, wids,
+                          f"Written by Variorum {__version__} (tei-inline export): the text of "
+                          f"{'the witness ' + wids[0] if single else 'each witness'} with every "
+                          "annotation as the TEI element it stands for.")
+    used = _ids_in_use(edition, wids)
+    _sanitise.seen = set(used) - _template_ids(edition, wids)
+    containers = []
+    for wid in wids:
+        root = _WitnessWriter(edition, wid, options, used, report).build()
+        container = _container(root)
+        _sanitise(container, used, report, wid)
+        containers.append((wid, container))
+    if single:
+        tei.append(containers[0][1])
+    else:
+        text = None
+        for wid, container in containers:
+            container.set("corresp", "#" + wid)
+            if container.tag == T + "sourceDoc":
+                tei.append(container)
+            else:
+                if text is None:
+                    text = _tei("text")
+                    group = etree.SubElement(text, T + "group")
+                    group.text = "\n"
+                group.append(container)
+                container.tail = "\n"
+        if text is not None:
+            tei.append(text)
+    etree.indent(header, space="  ", level=1)
+    tei.text = "\n  "
+    header.tail = "\n"
+    for child in tei[1:]:
+        child.tail = "\n"
+    return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _template_ids(edition: Edition, wids: list[str]) -> set[str]:
+    return _ids_in_use(edition, wids) - set(edition.witnesses) - set(edition.hands) - \
+        set(edition.people)
