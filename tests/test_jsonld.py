@@ -199,3 +199,8 @@ def test_the_seed_telegram():
     assert document["total"] == len(visible) >= 19
     checked = _check_selectors(document, _texts(document))
     assert checked == len(visible) + sum(1 for a in visible if a.counterpart is not None)
+    for item in document["first"]["items"]:
+        if "creator" in item:
+            person = seed.people.get(item["creator"]["id"].rsplit(":", 1)[-1])
+            expected = "Software" if person is not None and person.role == "software" else "Person"
+            assert item["creator"]["type"] == expected

@@ -67,7 +67,9 @@ def _selectors(text: str, start: int, end: int) -> list[dict]:
 
 def _person(edition: Edition, pid: str, prefix: str) -> dict:
     person = edition.people.get(pid)
-    out = {"id": prefix + pid, "type": "Person", "name": person.name if person else pid}
+    # the W3C model tells people from programs (an importer that made the mark)
+    kind = "Software" if person is not None and person.role == "software" else "Person"
+    out = {"id": prefix + pid, "type": kind, "name": person.name if person else pid}
     if person is not None and person.initials:
         out["nickname"] = person.initials
     return out
