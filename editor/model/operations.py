@@ -373,11 +373,15 @@ EDITABLE = ("kind", "attrs", "note", "cert", "start", "end", "counterpart", "res
 
 def update_annotation(edition: Edition, annotation_id: str, who: str = "", comment: str = "",
                       **changes) -> Change:
-    """Change fields of an annotation.
+    """Change fields of an annotation, recording the change in its history.
 
-    Changing the range, kind, attributes or note of an *accepted* annotation sends it
-    back to ``proposed``, and the change is recorded in its history.  Moving a fuzzy or
-    orphaned annotation onto new words (a new range) settles its anchoring.
+    Changing what an annotation claims (its range, witness, counterpart, kind, attributes,
+    note or certainty) sends an *accepted* annotation back to ``proposed``: the acceptance
+    was of the earlier claim.  The history entry says so.  Changing only ``resp`` (who is
+    credited with the mark) changes no claim and keeps the status.  A rejected or queried
+    annotation keeps its status: the decision or the open question still stands until a
+    reviewer looks again.  Moving a fuzzy or orphaned annotation onto new words (a new
+    range) settles its anchoring.
     """
     ann = edition.annotations[annotation_id]
     unknown = set(changes) - set(EDITABLE)
@@ -405,25 +409,45 @@ def update_annotation(edition: Edition, annotation_id: str, who: str = "", comme
         ann.anchoring = None
         if ann.status == "orphaned":
             ann.status = "proposed"
-    if ann.status == "accepted":
-        ann.status = "proposed"
     what = ", ".join(sorted(actual))
-    ann.record("modified", who, comment or f"changed {what}")
+    note = comment or f"changed {what}"
+    if ann.status == "accepted" and set(actual) - NOT_A_CLAIM:
+        ann.status = "proposed"
+        note += "; sent back to proposed (it had been accepted)"
+    ann.record("modified", who, note)
     return Change(f"Change {what}", before={ann.id: before}, after={ann.id: ann.copy()})
+
+
+#: fields whose change leaves the claim of an annotation as it was (see update_annotation)
+NOT_A_CLAIM = frozenset({"resp"})
 
 
 def set_status(edition: Edition, annotation_id: str, status: str, who: str = "",
                comment: str = "") -> Change:
-    """Record a review decision (accepted, rejected, queried, proposed) with a comment."""
+    """Record a review decision (accepted, rejected, queried, proposed) with a comment.
+
+    Every call that changes the status, or carries a comment (a reply in the discussion
+    of a query), adds one ``reviewed`` entry to the history; the same status again
+    without a comment changes nothing and returns an empty change.  Accepting a fuzzily
+    re-anchored annotation confirms its new place.  An orphaned annotation (its words
+    are gone) cannot be accepted: there is nothing to accept until it is placed on words
+    again; ``ValueError`` says so.  Whether the author may accept their own annotation
+    is the interface's rule (:func:`editor.review.state.acceptance_refusal`).
+    """
     if status not in STATUSES:
         raise ValueError(f"unknown review status {status!r}")
     ann = edition.annotations[annotation_id]
+    if status == ann.status and not comment.strip():
+        return Change()
+    orphaned = ann.anchoring is not None and ann.anchoring.state == "orphaned"
+    if status == "accepted" and orphaned:
+        raise ValueError("this annotation lost its words (orphaned): place it on its words "
+                         "again before accepting it")
     before = ann.copy()
     ann.status = status
-    if status != "orphaned" and ann.anchoring is not None and ann.anchoring.state == "fuzzy" \
-            and status == "accepted":
+    if status == "accepted" and ann.anchoring is not None and ann.anchoring.state == "fuzzy":
         ann.anchoring = None   # a reviewer confirmed the fuzzy placement
-    ann.record("reviewed", who, comment)
+    ann.record("reviewed", who, comment.strip())
     return Change(f"Mark as {status}", before={ann.id: before}, after={ann.id: ann.copy()})
 
 
