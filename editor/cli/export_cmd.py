@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from editor.cli.common import load_edition, write_output
 from editor.errors import VariorumError
@@ -35,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     if args.to == "pdf" and not args.output:
         raise VariorumError("PDF export needs an output file: -o FILE.pdf")
     options = ExportOptions(witness=args.witness, witnesses=witnesses, reading=args.reading,
-                            base_path=args.output or "")
+                            base_path=args.output or "",
+                            extra={"edition_path": os.path.abspath(args.edition)})
     data = exporter(args.to)(edition, options)
     write_output(args.output, data)
     return 0

@@ -221,6 +221,13 @@ def _write_header(tei, edition: Edition) -> None:
                 _el(note, "p", hand.description)
 
 
+#: public names for other TEI writers (parallel segmentation, inline TEI) that share the
+#: header and element helpers of the native format
+write_header = _write_header
+element = _el
+token = _token
+
+
 def _phenomenon(parent, edition: Edition, ann: Annotation, quote: str) -> None:
     """The body standing for the mark: the TEI element, holding the quoted text."""
     kind = ann.kind
@@ -987,6 +994,14 @@ def is_native(tree: etree._ElementTree) -> bool:
     root = tree.getroot()
     return (root.tag == T + "TEI" and root.find(
         f"{T}teiHeader/{T}encodingDesc/{T}appInfo/{T}application[@ident='variorum']") is not None)
+
+
+def read_header(root, path: str = "") -> tuple[Edition, list[Problem]]:
+    """The metadata, people, witnesses (without texts) and hands of a TEI header written
+    by :func:`write_header`, with the problems found."""
+    reader = _Reader(root, path)
+    reader.read_header()
+    return reader.edition, reader.problems
 
 
 def import_native(path: str | os.PathLike, **_options):

@@ -192,7 +192,7 @@ class _Writer:
             self.parent.text = (self.parent.text or "") + value
 
     def element(self, tag: str, **attrs):
-        return native._el(self.parent, tag, **attrs)
+        return native.element(self.parent, tag, **attrs)
 
 
 def _write_lines(writer: _Writer, value: str, in_reading: bool) -> None:
@@ -230,18 +230,18 @@ def to_tree(edition: Edition, options: ExportOptions | None = None) -> etree._El
     places = _places(base_text, others, variant_spans)
 
     tei = etree.Element(T + "TEI", nsmap={None: TEI_NS})
-    native._write_header(tei, edition)
+    native.write_header(tei, edition)
     _mark_header(tei)
-    text_el = native._el(tei, "text")
-    body = native._el(text_el, "body")
-    paragraph = native._el(body, "p")
+    text_el = native.element(tei, "text")
+    body = native.element(text_el, "body")
+    paragraph = native.element(body, "p")
     writer = _Writer(paragraph)
 
     def shared(value: str) -> None:
         nonlocal paragraph, writer
         for index, para in enumerate(value.split(PARAGRAPH_SEPARATOR)):
             if index:
-                paragraph = native._el(body, "p")
+                paragraph = native.element(body, "p")
                 writer = _Writer(paragraph)
             _write_lines(writer, para, in_reading=False)
 
@@ -296,7 +296,7 @@ def _write_app(writer: _Writer, order: list[str], readings: dict[str, str],
     attrs = {}
     types = sorted({v.attrs.get("type", "") for v in variants} - {""})
     if types:
-        attrs["type"] = native._token(types[0])
+        attrs["type"] = native.token(types[0])
     if variants:
         attrs["n"] = " ".join(v.id for v in variants)
     app = writer.element("app", **attrs)
@@ -304,11 +304,11 @@ def _write_app(writer: _Writer, order: list[str], readings: dict[str, str],
     for wid in order:   # witnesses reading alike share one rdg, in witness order
         grouped.setdefault(readings[wid], []).append(wid)
     for value, wids in grouped.items():
-        rdg = native._el(app, "rdg", wit=" ".join("#" + w for w in wids))
+        rdg = native.element(app, "rdg", wit=" ".join("#" + w for w in wids))
         _write_lines(_Writer(rdg), value, in_reading=True)
     for variant in variants:
         if variant.note:
-            native._el(app, "note", variant.note, type="variant")
+            native.element(app, "note", variant.note, type="variant")
 
 
 def _mark_header(tei) -> None:
@@ -559,10 +559,8 @@ def import_tei_parallel(tree_or_path, path: str = "", **options) -> ImportResult
     is_tei = _local(root) == "TEI" and etree.QName(root).namespace == TEI_NS
     ours = False
     if is_tei and root.find(f"{T}teiHeader") is not None:
-        reader = native._Reader(root, path)
-        reader.read_header()
-        edition = reader.edition
-        report.extend(reader.problems)
+        edition, problems = native.read_header(root, path)
+        report.extend(problems)
         ours = root.find(f"{T}teiHeader/{T}encodingDesc/{T}appInfo/"
                          f"{T}application[@ident='{APPLICATION_IDENT}']") is not None
 

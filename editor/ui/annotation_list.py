@@ -37,7 +37,7 @@ class AnnotationTableModel(QAbstractTableModel):
         ids = change.annotation_ids
         if not ids and not change.header_changed:
             return
-        existing = set(self.doc.edition.annotations)
+        existing = self.doc.edition.annotations
         if any((aid in existing) != (aid in self.rows) for aid in ids) or change.header_changed:
             self.reload()
             return

@@ -181,7 +181,9 @@ class Inspector(QWidget):
         self._refresh()
 
     def _changed(self, change, _undo, _origin) -> None:
-        if self.annotation_id in change.annotation_ids or change.header_changed:
+        ann = self.annotation
+        if self.annotation_id in change.annotation_ids or change.header_changed or \
+                (ann is not None and ann.witness in change.witnesses):
             self._refresh()
 
     def _refresh(self) -> None:

@@ -380,9 +380,9 @@ class MainWindow(QMainWindow):
             diffs = alignment.differences
             for pane in self.panes:
                 if pane.witness_id == a:
-                    pane.differences = [(d.a_start, d.a_end) for d in diffs]
+                    pane.differences = sorted((d.a_start, d.a_end) for d in diffs)
                 elif pane.witness_id == b:
-                    pane.differences = [(d.b_start, d.b_end) for d in diffs]
+                    pane.differences = sorted((d.b_start, d.b_end) for d in diffs)
         for pane in self.panes:
             pane.editor.viewport().update()
 
@@ -454,10 +454,12 @@ class MainWindow(QMainWindow):
                 annotation.witness == pane.witness_id else None
             if old is not pane.current:
                 pane.editor.viewport().update()
-        if annotation is not None or self.inspector.annotation is not None:
+        shown = self.inspector.annotation_id
+        wanted = annotation.id if annotation is not None else ""
+        if wanted != shown:
             self.inspector.show_annotation(annotation)
-        if annotation is not None:
-            self.annotation_list.select_annotation(annotation.id)
+            if annotation is not None:
+                self.annotation_list.select_annotation(annotation.id)
 
     def _show_counterpart(self, pane: WitnessPane) -> None:
         """Highlight, in the other pane, the counterpart of the word clicked in ``pane``."""

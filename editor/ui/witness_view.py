@@ -11,6 +11,8 @@ brackets, note flags, differences between the versions) painted over the visible
 
 from __future__ import annotations
 
+import bisect
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QColor, QFont, QKeySequence, QPainter, QPainterPath, QPalette, QPen,
                            QSyntaxHighlighter, QTextCursor, QTextFormat, QTextOption)
@@ -325,9 +327,9 @@ class WitnessPane(QWidget):
         change = ops.edit_text(self.edition, self.witness_id, start, end, new,
                                who=self.user_id_provider(), description="Typing")
         self.pmap.replace(start, end, new)
-        if self.index is not None:
-            self.index.note_lengths(a for a in self.edition.annotations.values()
-                                    if a.id in change.after)
+        if self.index is not None and change.after:
+            annotations = self.edition.annotations
+            self.index.note_lengths(annotations[i] for i in change.after if i in annotations)
         self.doc.push(change, origin=self, typing=True)
 
     # -- edits from elsewhere ------------------------------------------------------------------
@@ -433,9 +435,12 @@ class WitnessPane(QWidget):
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         vis_start, vis_end = self._visible_range()
-        if self.options.show_differences:
-            for start, end in self.differences:
-                if end < vis_start or start > vis_end:
+        if self.options.show_differences and self.differences:
+            first = max(0, bisect.bisect_left(self.differences, (vis_start, -1)) - 1)
+            for start, end in self.differences[first:]:
+                if start > vis_end:
+                    break
+                if end < vis_start:
                     continue
                 if start == end:
                     for rect in self._rects(start, start):
