@@ -101,6 +101,8 @@ class Inspector(QWidget):
         self.status = QLabel()
         self.history = QListWidget()
         self.history.setMaximumHeight(120)
+        self.history.setWordWrap(True)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.delete_button = QPushButton("Delete annotation")
 
         form = QFormLayout()
@@ -219,6 +221,9 @@ class Inspector(QWidget):
                      "split"):
             self._show_row(name, name in allowed)
         self._show_row("counterpart", ann.kind == "variant")
+        type_label = self.form.labelForField(self.note_type)
+        if type_label is not None:
+            type_label.setText("Note by" if ann.kind == "note" else "Type")
         self.hand.clear()
         self.hand.addItem("(none)", "")
         for hand in edition.hands.values():
@@ -257,7 +262,7 @@ class Inspector(QWidget):
         self.history.clear()
         for event in ann.history:
             who = edition.person_name(event.who) if event.who else "?"
-            text = f"{event.when[:16].replace('T', ' ')}  {event.action} → {event.status} ({who})"
+            text = f"{event.when[:16].replace('T', ' ')} {event.action} → {event.status}, {who}"
             if event.comment:
                 text += f": {event.comment}"
             self.history.addItem(text)
