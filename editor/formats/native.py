@@ -380,8 +380,9 @@ def _write_facsimile(tei, edition: Edition) -> None:
             points = [(x, y) for x, y in zone.points
                       if x == x and y == y and abs(x) != float("inf") and abs(y) != float("inf")]
             zattrs = {"xml_id": zone.id, "n": zone.label}
-            if len(points) == len(zone.points) and zone.is_rectangle:
-                x0, y0, x1, y1 = zone.bounds
+            x0, y0, x1, y1 = zone.bounds if points else (0, 0, 0, 0)
+            if zone.points == [(x0, y0), (x1, y0), (x1, y1), (x0, y1)] and x0 < x1 and y0 < y1:
+                # a rectangle, corners clockwise from the upper left (as drawn)
                 zattrs.update(ulx=_num(x0), uly=_num(y0), lrx=_num(x1), lry=_num(y1))
             elif points:
                 if len(points) == 1:   # TEI wants two points at least; a point is kept
