@@ -6,10 +6,12 @@ import copy
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.anchor.reanchor import (FUZZY_MIN, MOVED_MIN, locate_quote, reanchor,
                                     repair_on_load)
-from editor.anchor.search import QuoteSearch, context_of
+from editor.anchor.search import QuoteSearch, context_of, levenshtein
 from editor.anchor.textdiff import diff_step_map
 from editor.errors import VariorumError
 from editor.formats import native
@@ -364,3 +366,16 @@ def test_repair_on_load_keeps_its_signature_and_reports_each_annotation():
     problems = repair_on_load(edition, {"a": "three"})
     assert [p.code for p in problems] == ["reanchored"]
     assert edition.quote(edition.annotations["a"]) == "three"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab 𝔄", max_size=40), st.text(alphabet="ab 𝔄", max_size=50),
+       st.booleans())
+def test_the_bit_parallel_edit_distance_agrees_with_the_textbook_table(a, b, prefix):
+    rows = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[j] + 1, row[j - 1] + 1, rows[j - 1] + (a[i - 1] != b[j - 1]))
+        rows = row
+    assert levenshtein(a, b, prefix) == (min(rows) if prefix else rows[-1])

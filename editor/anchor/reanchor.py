@@ -24,6 +24,7 @@ in the report and in the annotation's history.  See ``docs/anchoring.md``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
@@ -46,6 +47,8 @@ MOVED_MIN = 0.6
 #: below this score (or a quote similarity below QUOTE_MIN) a range is orphaned
 FUZZY_MIN = 0.5
 QUOTE_MIN = 0.5
+#: a mapped range scoring this well is taken without a wider fuzzy search
+SURE_FUZZY = 0.9
 #: the highest score a fuzzy result reports (1.0 means exact)
 FUZZY_MAX = 0.99
 #: context shown in the report for review (code points on each side)
@@ -100,11 +103,23 @@ def locate_quote(search: QuoteSearch, quote: str, prefix: str, suffix: str, expe
     (similarity at least QUOTE_MIN).
     """
     hints = (mapped,) if mapped is not None and mapped[1] > mapped[0] else ()
-    found = search.find(quote, prefix, suffix, expected, hints)
-    # the same words with their context, and nowhere else as well: moved, even if other
-    # words score higher at the mapped place (a diff may pair a kept word with a new one)
-    exact = found.best_exact
-    if exact is not None and exact.score >= MOVED_MIN and not found.rivals(exact, True):
+
+    def moved(found) -> bool:
+        # the same words with their context, and nowhere else as well: moved, even if
+        # other words score higher at the mapped place (a diff may pair a kept word with a
+        # new one)
+        exact = found.best_exact
+        return exact is not None and exact.score >= MOVED_MIN and not found.rivals(exact, True)
+
+    def enough(found) -> bool:
+        # words corrected in place: the mapped range is as good as any fuzzy search
+        best = found.best
+        return moved(found) or (best is not None and bool(hints) and
+                                (best.start, best.end) == hints[0] and best.score >= SURE_FUZZY)
+
+    found = search.find(quote, prefix, suffix, expected, hints, enough=enough)
+    if moved(found):
+        exact = found.best_exact
         return Placement("moved", exact.start, exact.end, exact.score)
     best = found.best
     if best is None:
@@ -264,6 +279,7 @@ def _apply(edition: Edition, witness_id: str, old_text: str, new_text: str, step
     stamp = now_iso()
     zones = {z.id: z for s in edition.surfaces for z in s.zones}
     touched: dict[str, Annotation] = {}
+    before: dict[str, tuple] = {}
     edition.witnesses[witness_id].text = new_text
     for target, placement, result in zip(targets, placements, results):
         if target.target == "zone":
@@ -276,16 +292,17 @@ def _apply(edition: Edition, witness_id: str, old_text: str, new_text: str, step
             continue
         ann = edition.annotations[target.id]
         if ann.id not in touched:
-            touched[ann.id] = ann.copy()
+            touched[ann.id] = _snapshot(ann)
+            before[ann.id] = _state(ann)
         if target.target == "annotation":
             _apply_to_annotation(ann, target, placement, result, who, stamp)
         else:
             _apply_to_counterpart(ann, witness_id, placement, result, who, stamp)
     for aid, snapshot in touched.items():
         ann = edition.annotations[aid]
-        if ann != snapshot:
+        if _state(ann) != before[aid]:
             change.before[aid] = snapshot
-            change.after[aid] = ann.copy()
+            change.after[aid] = _snapshot(ann)
     for surface in edition.surfaces:
         if surface.witness == witness_id:
             page = step.map(min(surface.text_start, len(old_text)), -1)
@@ -294,6 +311,30 @@ def _apply(edition: Edition, witness_id: str, old_text: str, new_text: str, step
                 change.zones_after[surface.id] = (page, page)
                 surface.text_start = page
     return change
+
+
+def _snapshot(ann: Annotation) -> Annotation:
+    """A copy of ``ann`` for a change record, twenty times cheaper than a deep copy (which
+    dominated re-anchoring): what the model mutates in place (attributes, history list,
+    counterpart) is copied, the rest (strings, history entries, anchoring records, which
+    are replaced, never changed) is shared.  Undo deep-copies from it in any case."""
+    values = {name: getattr(ann, name) for name in _FIELDS}
+    values["attrs"] = dict(ann.attrs)
+    values["history"] = list(ann.history)
+    cp = ann.counterpart
+    if cp is not None:
+        values["counterpart"] = Span(cp.witness, cp.start, cp.end)
+    return Annotation(**values)
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Annotation))
+
+
+def _state(ann: Annotation) -> tuple:
+    """What re-anchoring may change in an annotation, to tell whether it did."""
+    cp = ann.counterpart
+    return (ann.start, ann.end, ann.status, ann.anchoring, len(ann.history),
+            ann.attrs.get("split"), (cp.start, cp.end) if cp is not None else None)
 
 
 def _remap_split(ann: Annotation, old_quote: str, new_quote: str) -> None:

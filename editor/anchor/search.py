@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Callable
 
 from diff_match_patch import diff_match_patch
 
@@ -103,37 +104,26 @@ class QuoteSearch:
 
     # -- measures ----------------------------------------------------------------------
 
-    def similarity(self, a: str, b: str) -> float:
-        """``1 - levenshtein / longer length``: 1.0 for equal strings, 0.0 for disjoint."""
+    @staticmethod
+    def similarity(a: str, b: str) -> float:
+        """``1 - levenshtein(a, b) / longer length``: 1.0 for equal strings, 0.0 for
+        strings with nothing in common."""
         if a == b:
             return 1.0
         if not a or not b:
             return 0.0
-        diffs = self.dmp.diff_main(a, b, False)
-        return 1.0 - self.dmp.diff_levenshtein(diffs) / max(len(a), len(b))
+        return 1.0 - levenshtein(a, b) / max(len(a), len(b))
 
-    def side_similarity(self, old_side: str, window: str) -> float:
+    @staticmethod
+    def side_similarity(old_side: str, window: str) -> float:
         """How well ``old_side`` matches the start of ``window`` (which may be longer):
-        ``1 - edits / len(old_side)``, not counting the window's text after the match, so
+        ``1 - edits / len(old_side)``, the window's text after the match not counted, so
         that words inserted next to the quote cost only their own length."""
         if window.startswith(old_side):
             return 1.0
         if not old_side or not window:
             return 0.0
-        cost = deleted = inserted = 0
-        consumed = 0
-        for op, chunk in self.dmp.diff_main(old_side, window, False):
-            if op == 0:
-                cost += max(deleted, inserted)
-                deleted = inserted = 0
-                consumed += len(chunk)
-            elif op == -1:
-                deleted += len(chunk)
-                consumed += len(chunk)
-            elif consumed < len(old_side):
-                inserted += len(chunk)
-        cost += max(deleted, inserted)
-        return max(0.0, 1.0 - cost / len(old_side))
+        return max(0.0, 1.0 - levenshtein(old_side, window, prefix=True) / len(old_side))
 
     def context_score(self, prefix: str, suffix: str, start: int, end: int) -> float:
         """How well the text around ``[start, end)`` matches the old ``prefix``/``suffix``
@@ -179,12 +169,15 @@ class QuoteSearch:
     # -- searching ---------------------------------------------------------------------
 
     def find(self, quote: str, prefix: str, suffix: str, expected: int,
-             hints: tuple[tuple[int, int], ...] = (), approximate: bool = True) -> Found:
-        """The best place for ``quote`` (old context ``prefix``/``suffix``) near the code
-        point ``expected``; ``hints`` are further ranges to consider (the mapped range).
+             hints: tuple[tuple[int, int], ...] = (), approximate: bool = True,
+             enough: Callable[[Found], bool] | None = None) -> Found:
+        """The places for ``quote`` (old context ``prefix``/``suffix``) near the code
+        point ``expected``, best first; ``hints`` are further ranges to consider (the
+        mapped range).
 
         An empty quote (a point) is searched by its context alone.  With ``approximate``
-        False only exact occurrences are considered.
+        False only exact occurrences are considered; ``enough(found)``, when given, is
+        asked after the exact search and may spare the approximate one (the slow part).
         """
         expected = max(0, min(expected, len(self.text)))
         candidates: dict[tuple[int, int], Candidate] = {}
@@ -197,13 +190,15 @@ class QuoteSearch:
             consider(start, end)
         for start, end in hints:
             consider(start, end)
-        strong = any(c.exact_quote and c.score >= 1.0 - TIE_MARGIN for c in candidates.values())
-        if approximate and not strong:
+        def ranked() -> Found:
+            return Found(tuple(sorted(candidates.values(),
+                                      key=lambda c: (-c.score, abs(c.start - expected),
+                                                     c.start))))
+
+        if approximate and not (enough is not None and enough(ranked())):
             for start, end in self._approximate_places(quote, prefix, suffix, expected):
                 consider(start, end)
-        ranked = sorted(candidates.values(),
-                        key=lambda c: (-c.score, abs(c.start - expected), c.start))
-        return Found(tuple(ranked))
+        return ranked()
 
     def _occurrences(self, needle: str, expected: int) -> list[int]:
         """Starts of exact occurrences of ``needle``, nearest to ``expected`` first (at
@@ -305,6 +300,43 @@ class QuoteSearch:
         window = self.text[lo:end]
         r_start, r_end = _aligned_extent(self.dmp, quote[::-1], window[::-1])
         return end - r_end, end - r_start
+
+
+def levenshtein(a: str, b: str, prefix: bool = False) -> int:
+    """The edit distance (insertions, deletions, substitutions, each costing 1) between
+    ``a`` and ``b``; with ``prefix``, between ``a`` and the closest prefix of ``b``.
+
+    Myers' bit-parallel algorithm in Hyyrö's form: one pass over ``b`` with bit vectors
+    as long as ``a`` (Python integers), so a 32-character context costs a few dozen
+    operations instead of a table of a thousand cells.
+    """
+    m = len(a)
+    if m == 0:
+        return 0 if prefix else len(b)
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(a):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    full = (1 << m) - 1
+    top = 1 << (m - 1)
+    pv, mv = full, 0
+    score = best = m
+    for ch in b:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & full)
+        mh = pv & xh
+        if ph & top:
+            score += 1
+        elif mh & top:
+            score -= 1
+        if score < best:
+            best = score
+        ph = ((ph << 1) | 1) & full     # row 0 grows by one per column: a global alignment
+        mh = (mh << 1) & full
+        pv = mh | (~(xv | ph) & full)
+        mv = ph & xv
+    return best if prefix else score
 
 
 def _joined(left: str, right: str) -> bool:

@@ -96,6 +96,10 @@ def _mid_word(text: str, pos: int) -> bool:
     return 0 < pos < len(text) and _is_word(text[pos - 1]) and _is_word(text[pos])
 
 
+class _TooManyTokens(Exception):
+    """More distinct tokens than Unicode has characters to stand for them."""
+
+
 class _Encoder:
     """Gives each distinct string one character (skipping the surrogate block)."""
 
@@ -111,6 +115,8 @@ class _Encoder:
                 index = len(table) + 1
                 if index >= 0xD800:
                     index += 0x800
+                if index > 0x10FFFF:
+                    raise _TooManyTokens
                 char = chr(index)
                 table[item] = char
             out.append(char)
@@ -163,8 +169,13 @@ def _diff_words(old: str, new: str, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
     a_spans = [m.span() for m in _TOKEN.finditer(old, a_lo, a_hi)]
     b_spans = [m.span() for m in _TOKEN.finditer(new, b_lo, b_hi)]
     encoder = _Encoder()
-    a_chars = encoder.encode(old[s:e] for s, e in a_spans)
-    b_chars = encoder.encode(new[s:e] for s, e in b_spans)
+    try:
+        a_chars = encoder.encode(old[s:e] for s, e in a_spans)
+        b_chars = encoder.encode(new[s:e] for s, e in b_spans)
+    except _TooManyTokens:     # compare characters instead: slower, still exact
+        a_spans = [(i, i + 1) for i in range(a_lo, a_hi)]
+        b_spans = [(i, i + 1) for i in range(b_lo, b_hi)]
+        a_chars, b_chars = old[a_lo:a_hi], new[b_lo:b_hi]
 
     def a_at(i: int) -> int:
         return a_spans[i][0] if i < len(a_spans) else a_hi
