@@ -47,8 +47,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from editor.align.alignment import (DELETE, EQUAL, INSERT, REPLACE, Alignment, Segment,
-                                    tokenize)
+from editor.align.alignment import DELETE, EQUAL, INSERT, REPLACE, Alignment, Segment
 from editor.errors import VariorumError
 from editor.model.annotation import Annotation
 from editor.model.edition import Edition
@@ -234,6 +233,23 @@ def _hull(ranges) -> tuple[int, int]:
     return min(s for s, _ in ranges), max(e for _, e in ranges)
 
 
+class _RangeIndex:
+    """Items by range, for finding those near a range without looking at all of them."""
+
+    def __init__(self, items):
+        """``items``: ``((start, end), item)`` pairs."""
+        self.items = sorted(items, key=lambda it: it[0][0])
+        self.starts = [r[0] for r, _ in self.items]
+        self.span = max((e - s for (s, e), _ in self.items), default=0)
+
+    def near(self, lo: int, hi: int) -> list:
+        """Items whose range may touch ``[lo, hi]`` (edges included), in start order; the
+        caller applies the exact test."""
+        i = bisect.bisect_left(self.starts, lo - self.span)
+        j = bisect.bisect_right(self.starts, hi)
+        return [(r, item) for r, item in self.items[i:j] if r[1] >= lo]
+
+
 # ======================================================================================
 # marks: the difference annotations of one witness, grouped by the words they cover
 
@@ -298,35 +314,51 @@ class _Difference:
     b: tuple[int, int]
 
 
-def _nonspace_tokens(text: str) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in tokenize(text) if not text[s].isspace()]
+_NONSPACE_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)   # the alignment's tokens, less spaces
+
+#: characters looked at either side of a difference when sliding it
+SLIDE_MARGIN = 40 * MAX_SLIDE
 
 
-def _slide(diff: _Difference, a_text: str, b_text: str, a_tokens, b_tokens,
-           a_edges: set, b_edges: set) -> _Difference:
+def _nonspace_tokens(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of the non-space tokens of ``text[lo:hi]`` (absolute offsets); a
+    token cut by a window edge inside the text is left out."""
+    hi = len(text) if hi is None else hi
+    spans = [m.span() for m in _NONSPACE_TOKEN.finditer(text, lo, hi)]
+    if spans and lo > 0 and spans[0][0] == lo and not text[lo - 1].isspace():
+        spans.pop(0)
+    if spans and hi < len(text) and spans[-1][1] == hi and not text[hi].isspace():
+        spans.pop()
+    return spans
+
+
+def _slide(diff: _Difference, a_text: str, b_text: str, a_edges: set,
+           b_edges: set) -> _Difference:
     """An insertion or omission that could equally be placed a few words earlier or later
     (``x [y x] z`` = ``[x y] x z``) is moved to where a mark's edges are, if one is.
 
     The alignment places such a difference arbitrarily; the editor's mark says where it
-    really is.  Only whole tokens are moved, and only across text both witnesses share.
+    really is.  Only whole tokens are moved (at most :data:`MAX_SLIDE`), and only across
+    text both witnesses share.
     """
     if diff.op == INSERT:
-        here, there, here_text, there_text, here_tokens, there_tokens, edges = \
-            diff.b, diff.a[0], b_text, a_text, b_tokens, a_tokens, b_edges
+        here, there, here_text, there_text, edges = diff.b, diff.a[0], b_text, a_text, b_edges
     elif diff.op == DELETE:
-        here, there, here_text, there_text, here_tokens, there_tokens, edges = \
-            diff.a, diff.b[0], a_text, b_text, a_tokens, b_tokens, a_edges
+        here, there, here_text, there_text, edges = diff.a, diff.b[0], a_text, b_text, a_edges
     else:
         return diff
-    if _word_trim(here_text, *here) in edges:
+    if not edges or _word_trim(here_text, *here) in edges:
         return diff
-    starts = [s for s, _ in here_tokens]
-    i0 = bisect.bisect_left(starts, here[0])
-    i1 = bisect.bisect_left(starts, here[1])
+    here_tokens = _nonspace_tokens(here_text, max(0, here[0] - SLIDE_MARGIN),
+                                   min(len(here_text), here[1] + SLIDE_MARGIN))
+    there_tokens = _nonspace_tokens(there_text, max(0, there - SLIDE_MARGIN),
+                                    min(len(there_text), there + SLIDE_MARGIN))
+    here_starts = [t[0] for t in here_tokens]
+    i0 = bisect.bisect_left(here_starts, here[0])
+    i1 = bisect.bisect_left(here_starts, here[1])
     if i1 <= i0:
         return diff
-    there_starts = [s for s, _ in there_tokens]
-    j = bisect.bisect_left(there_starts, there)     # the other text's token after the point
+    j = bisect.bisect_left([t[0] for t in there_tokens], there)   # the token after the point
 
     def tok(tokens, text, k):
         s, e = tokens[k]
@@ -337,7 +369,8 @@ def _slide(diff: _Difference, a_text: str, b_text: str, a_tokens, b_tokens,
         if i0 - k < 0 or j - k < 0:
             break
         word = tok(here_tokens, here_text, i0 - k)
-        if word != tok(here_tokens, here_text, i1 - k) or word != tok(there_tokens, there_text, j - k):
+        if word != tok(here_tokens, here_text, i1 - k) or \
+                word != tok(there_tokens, there_text, j - k):
             break
         candidates.append((k, here_tokens[i0 - k][0], here_tokens[i1 - k - 1][1],
                            there_tokens[j - k][0]))
@@ -348,7 +381,12 @@ def _slide(diff: _Difference, a_text: str, b_text: str, a_tokens, b_tokens,
         if word != tok(here_tokens, here_text, i0 + k - 1) or \
                 word != tok(there_tokens, there_text, j + k - 1):
             break
-        point = there_tokens[j + k][0] if j + k < len(there_tokens) else there_tokens[j + k - 1][1]
+        if j + k < len(there_tokens):
+            point = there_tokens[j + k][0]
+        elif there_tokens[j + k - 1][1] + SLIDE_MARGIN // 2 < len(there_text):
+            break                                   # the next token is beyond the window
+        else:
+            point = there_tokens[j + k - 1][1]
         candidates.append((k, here_tokens[i0 + k][0], here_tokens[i1 + k - 1][1], point))
     for _k, s, e, point in sorted(candidates):
         if _word_trim(here_text, s, e) in edges:
@@ -366,10 +404,8 @@ def _refine(seg: Segment, a_text: str, b_text: str) -> list[Segment]:
     reads well until a mark sits on part of it; then each marked word needs its own
     counterpart.  Insertion points are the start of the next token (the alignment's own
     convention)."""
-    a_tokens = [(s + seg.a_start, e + seg.a_start)
-                for s, e in _nonspace_tokens(a_text[seg.a_start:seg.a_end])]
-    b_tokens = [(s + seg.b_start, e + seg.b_start)
-                for s, e in _nonspace_tokens(b_text[seg.b_start:seg.b_end])]
+    a_tokens = [m.span() for m in _NONSPACE_TOKEN.finditer(a_text, seg.a_start, seg.a_end)]
+    b_tokens = [m.span() for m in _NONSPACE_TOKEN.finditer(b_text, seg.b_start, seg.b_end)]
     matcher = SequenceMatcher(None, [a_text[s:e] for s, e in a_tokens],
                               [b_text[s:e] for s, e in b_tokens], autojunk=False)
     out = []
@@ -398,12 +434,17 @@ def _pieces(alignment: Alignment, a_text: str, b_text: str, a_marks: list[_Mark]
     by :func:`_refine` and then cut at the marks' edges by :func:`_cut_at_marks`."""
     a_trims = [_word_trim(a_text, m.start, m.end) for m in a_marks if m.end > m.start]
     b_trims = [_word_trim(b_text, m.start, m.end) for m in b_marks if m.end > m.start]
+    a_index = _RangeIndex((t, t) for t in a_trims)
+    b_index = _RangeIndex((t, t) for t in b_trims)
+
+    def near(index: _RangeIndex, rng: tuple[int, int]) -> list[tuple[int, int]]:
+        return [t for t, _ in index.near(*rng) if _touch(t, rng)]
 
     def partly_marked(seg: Segment) -> bool:
         a_side, b_side = (seg.a_start, seg.a_end), (seg.b_start, seg.b_end)
         a_trim, b_trim = _word_trim(a_text, *a_side), _word_trim(b_text, *b_side)
-        return any(_touch(t, a_side) and t != a_trim for t in a_trims) or \
-            any(_touch(t, b_side) and t != b_trim for t in b_trims)
+        return any(t != a_trim for t in near(a_index, a_side)) or \
+            any(t != b_trim for t in near(b_index, b_side))
 
     out = []
     for seg in alignment.segments:
@@ -412,8 +453,10 @@ def _pieces(alignment: Alignment, a_text: str, b_text: str, a_marks: list[_Mark]
             continue
         for piece in _refine(seg, a_text, b_text):
             if piece.op == REPLACE and partly_marked(piece):
-                for cut in _cut_at_marks(piece, "a", a_trims, a_text):
-                    out.extend(_cut_at_marks(cut, "b", b_trims, b_text)
+                a_near = near(a_index, (piece.a_start, piece.a_end))
+                for cut in _cut_at_marks(piece, "a", a_near, a_text):
+                    b_near = near(b_index, (cut.b_start, cut.b_end))
+                    out.extend(_cut_at_marks(cut, "b", b_near, b_text)
                                if cut.op == REPLACE else [cut])
             else:
                 out.append(piece)
@@ -507,13 +550,12 @@ def _differences(pieces: list[Segment], a_text: str, b_text: str,
                  a_marks: list[_Mark], b_marks: list[_Mark]) -> list[_Difference]:
     a_edges = {_word_trim(a_text, m.start, m.end) for m in a_marks}
     b_edges = {_word_trim(b_text, m.start, m.end) for m in b_marks}
-    a_tokens, b_tokens = _nonspace_tokens(a_text), _nonspace_tokens(b_text)
     out = []
     for seg in pieces:
         if seg.op == EQUAL:
             continue
         diff = _Difference(seg.op, (seg.a_start, seg.a_end), (seg.b_start, seg.b_end))
-        out.append(_slide(diff, a_text, b_text, a_tokens, b_tokens, a_edges, b_edges))
+        out.append(_slide(diff, a_text, b_text, a_edges, b_edges))
     return out
 
 
@@ -530,18 +572,17 @@ class _Place:
 
 
 def _counterpart(mark: _Mark, other: str, side: str, projector: _Projector,
-                 diffs: list[_Difference], text: str) -> tuple[tuple[int, int], bool]:
+                 gaps: dict, text: str) -> tuple[tuple[int, int], bool]:
     """The other witness's range for a mark, and whether the annotation itself names it."""
     explicit = [a.counterpart for a in mark.annotations
                 if a.kind == "variant" and a.counterpart is not None
                 and a.counterpart.witness == other]
     if explicit:
         return _hull((cp.start, cp.end) for cp in explicit), True
-    trimmed = _word_trim(text, mark.start, mark.end)
-    for diff in diffs:       # a slid difference knows where the other version lacks them
-        own, opposite = (diff.a, diff.b) if side == "a" else (diff.b, diff.a)
-        if own[0] < own[1] and _word_trim(text, *own) == trimmed:
-            return opposite, False
+    # a (slid) difference over the same words knows where the other version lacks them
+    opposite = gaps.get(_word_trim(text, mark.start, mark.end))
+    if opposite is not None:
+        return opposite, False
     return projector.counterpart(side, mark.start, mark.end), False
 
 
@@ -565,28 +606,36 @@ def variant_table(edition: Edition, witnesses=None, alignment: Alignment | None 
     projector = _Projector(pieces, len(a_text), len(b_text))
 
     # 1. each mark is a place, with its counterpart in the other witness
+    gaps = {"a": {}, "b": {}}
+    for diff in reversed(diffs):         # the first difference wins
+        if diff.a[1] > diff.a[0]:
+            gaps["a"][_word_trim(a_text, *diff.a)] = diff.b
+        if diff.b[1] > diff.b[0]:
+            gaps["b"][_word_trim(b_text, *diff.b)] = diff.a
     places: list[_Place] = []
     for wid, other, side in ((a, b, "a"), (b, a, "b")):
         for mark in marks[wid]:
             mark.counterpart, mark.explicit_counterpart = _counterpart(
-                mark, other, side, projector, diffs, texts[wid])
+                mark, other, side, projector, gaps[side], texts[wid])
             places.append(_Place([mark], {wid: (mark.start, mark.end),
                                           other: mark.counterpart}))
 
     # 2. marks of the two witnesses at the same place (each where the other's
     #    counterpart is) are one place
-    merged: list[_Place] = []
+    a_places = _RangeIndex(((p.marks[0].start, p.marks[0].end), p) for p in places
+                           if p.marks[0].witness == a)
+    merged: list[_Place] = [p for p in places if p.marks[0].witness == a]
     for place in places:
         mark = place.marks[0]
+        if mark.witness != b:
+            continue
         twin = None
-        if mark.witness == b:
-            for candidate in merged:
-                first = candidate.marks[0]
-                if first.witness == a and len(candidate.marks) == 1 \
-                        and _loose_touch((first.start, first.end), mark.counterpart) \
-                        and _loose_touch((mark.start, mark.end), first.counterpart):
-                    twin = candidate
-                    break
+        for rng, candidate in a_places.near(*mark.counterpart):
+            first = candidate.marks[0]
+            if len(candidate.marks) == 1 and _loose_touch(rng, mark.counterpart) \
+                    and _loose_touch((mark.start, mark.end), first.counterpart):
+                twin = candidate
+                break
         if twin is None:
             merged.append(place)
         else:
@@ -597,9 +646,15 @@ def variant_table(edition: Edition, witnesses=None, alignment: Alignment | None 
 
     # 3. alignment differences on marked words belong to those marks; the rest are
     #    places of their own
+    by_a = _RangeIndex((p.ranges[a], p) for p in places)
+    by_b = _RangeIndex((p.ranges[b], p) for p in places)
     for diff in diffs:
-        touching = [p for p in places
-                    if _touch(p.ranges[a], diff.a) or _touch(p.ranges[b], diff.b)]
+        touching = []
+        for index, rng in ((by_a, diff.a), (by_b, diff.b)):
+            for place_range, place in index.near(*rng):
+                if _touch(place_range, rng) and place not in touching:
+                    touching.append(place)
+        touching.sort(key=lambda p: (p.ranges[a], p.ranges[b]))
         if touching and _mostly_covered(diff, touching, a, b, a_text, b_text):
             touching[0].differences.append(diff)
             continue
@@ -609,8 +664,9 @@ def variant_table(edition: Edition, witnesses=None, alignment: Alignment | None 
     #    words are missing
     for wid in (a, b):
         text = texts[wid]
+        index = _RangeIndex((p.ranges[wid], p) for p in places)
         for note in _visible(edition, wid, NOTE_KINDS, include_rejected):
-            place = _place_for_note(note, places, wid, text)
+            place = _place_for_note(note, index, text)
             if place is not None:
                 place.notes.append(note)
 
@@ -630,9 +686,14 @@ def _separate(places: list[_Place], a: str, b: str) -> None:
     (a mark of the other witness with its own counterpart) gets a point there instead:
     the alignment paired two unrelated passages (``Copy to the archive.`` against a
     different sentence added and struck out)."""
+    only = {}
     for place in places:
-        own = {m.witness for m in place.marks}
-        if len(own) != 1:
+        witnesses = {m.witness for m in place.marks}
+        only[id(place)] = witnesses.pop() if len(witnesses) == 1 else ""
+    rivals = {wid: _RangeIndex((p.ranges[wid], p) for p in places if only[id(p)] == wid)
+              for wid in (a, b)}
+    for place in places:
+        if not only[id(place)]:
             continue
         mark = place.marks[0]
         if mark.explicit_counterpart:
@@ -641,11 +702,8 @@ def _separate(places: list[_Place], a: str, b: str) -> None:
         cs, ce = place.ranges[other]
         if cs == ce:
             continue
-        for rival in places:
-            if rival is place or {m.witness for m in rival.marks} != {other}:
-                continue
-            rs, re_ = rival.ranges[other]
-            if not (rs < re_ and max(rs, cs) < min(re_, ce)):
+        for (rs, re_), rival in rivals[other].near(cs, ce):
+            if rival is place or not (rs < re_ and max(rs, cs) < min(re_, ce)):
                 continue
             # before or after the rival, as the rival's own counterpart lies
             point = re_ if rival.ranges[mark.witness][1] <= mark.start else rs
@@ -679,12 +737,11 @@ def _mostly_covered(diff: _Difference, places: list[_Place], a: str, b: str,
                for p in places for m in p.marks)
 
 
-def _place_for_note(note: Annotation, places: list[_Place], wid: str, text: str):
+def _place_for_note(note: Annotation, index: _RangeIndex, text: str):
     """The place a note explains: one whose words it covers, or (a note at a point) one
     whose range in this witness is a point with only spaces or punctuation between."""
     best = None
-    for place in places:
-        s, e = place.ranges[wid]
+    for (s, e), place in index.near(note.start - NOTE_REACH, note.end + NOTE_REACH):
         if note.start < note.end and s < e and max(s, note.start) < min(e, note.end):
             return place
         if s == e and note.is_point:

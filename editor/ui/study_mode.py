@@ -1,0 +1,1414 @@
+"""Study mode: a read-only way into an edition for students.
+
+``install(window)`` adds a Study menu and toolbar; Study ▸ Study Mode (Ctrl+Alt+S, or
+``variorum --study FILE``) turns the window into a reading room:
+
+* nothing can be changed by accident: the document is read-only, the panes and the
+  inspector too, marking, deleting, replacing and undoing are disabled and the mark
+  toolbar is hidden (leaving study mode gives everything back as it was);
+* **layers**: one version or both side by side; marks of deletions, additions, supplied
+  words and notes shown or hidden; a *diplomatic* reading (the editor's drawing:
+  deletions struck through, additions raised) or a *clean* one (struck-out words vanish,
+  with a small ⟦⟧ where they were; additions read as plain text; supplied words keep
+  their brackets);
+* the **Differences** dock: the variant table of :mod:`editor.align.variants`, sortable,
+  filterable by kind and hand, searchable; choosing a row selects the place in both panes;
+* an **overview bar** beside the panes: a heat map of how much each paragraph differs,
+  with a tick per difference; clicking it goes there;
+* the **Figures** dock: differences by kind, by hand and by paragraph, drawn as bars;
+* the **Guide** dock: a glossary for first-year students and the legend.
+
+Hiding words never touches the model: a clean reading gives the struck-out words a
+zero-size, transparent character format in the pane's highlighter, so the texts, the
+offsets and every annotation stay exactly as they are.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPointF, QRectF, \
+    QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import (QAction, QActionGroup, QBrush, QColor, QFont, QIcon, QKeySequence,
+                           QPainter, QPen, QPixmap, QTextCharFormat, QTextCursor)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QScrollArea, QTableView,
+                               QToolBar, QToolTip, QVBoxLayout, QWidget)
+
+from editor.align.variants import (KIND_DESCRIPTIONS, KIND_LABELS, KIND_PLURALS,
+                                   VARIANT_KINDS, ParagraphVariance, Variant, choose_pair,
+                                   counts, variance_by_paragraph, variant_table)
+from editor.errors import VariorumError
+from editor.formats.readings import is_orphaned, substitution_split
+from editor.ui import style
+from editor.ui.glossary import GuideView
+from editor.ui.witness_view import AnnotationHighlighter
+
+STUDY_SHORTCUT = "Ctrl+Alt+S"
+
+#: layer -> (menu text, annotation kinds whose marks it shows)
+LAYERS = {
+    "deletions": ("Deletions", ("deletion",)),
+    "additions": ("Additions", ("addition",)),
+    "supplied": ("Supplied Words", ("supplied",)),
+    "notes": ("Notes", ("note", "remark")),
+}
+
+#: marks the clean reading does not draw: their words read as plain text (additions,
+#: variants) or vanish (deletions, the struck-out part of a substitution)
+CLEAN_HIDDEN = frozenset({"deletion", "addition", "substitution", "variant", "remark"})
+
+#: texts longer than this (both witnesses) wait for the window's alignment instead of
+#: being aligned on the interface thread
+SYNC_ALIGN_LIMIT = 60_000
+
+#: colour and brush pattern of each kind of difference (never colour alone)
+KIND_COLOURS = {
+    "addition": style.DEFAULT_ADDITION,
+    "deletion": style.DELETION_COLOUR,
+    "cancelled-addition": "#6b3fa0",
+    "substitution": "#8a5a00",
+    "variant": "#00727a",
+}
+KIND_PATTERNS = {
+    "addition": Qt.BrushStyle.SolidPattern,
+    "deletion": Qt.BrushStyle.BDiagPattern,
+    "cancelled-addition": Qt.BrushStyle.DiagCrossPattern,
+    "substitution": Qt.BrushStyle.HorPattern,
+    "variant": Qt.BrushStyle.Dense4Pattern,
+}
+
+VARIANT_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def fill_kind(painter: QPainter, rect: QRectF, kind: str) -> None:
+    """A swatch of ``kind``: a light ground with the kind's pattern in its colour."""
+    colour = QColor(KIND_COLOURS.get(kind, "#555555"))
+    painter.fillRect(rect, colour.lighter(175))
+    painter.fillRect(rect, QBrush(colour, KIND_PATTERNS.get(kind, Qt.BrushStyle.SolidPattern)))
+    painter.setPen(QPen(colour.darker(115), 1))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+
+
+def kind_icon(kind: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    fill_kind(painter, QRectF(1, 1, 12, 12), kind)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+# ======================================================================================
+# the clean reading: a highlighter that lets struck-out words vanish
+
+
+def _vanishing_format() -> QTextCharFormat:
+    """Zero-size, transparent characters: laid out with no width, drawn as nothing."""
+    fmt = QTextCharFormat()
+    fmt.setFontPointSize(0.01)
+    fmt.setForeground(QBrush(Qt.GlobalColor.transparent))
+    fmt.setFontStrikeOut(False)
+    fmt.setFontUnderline(False)
+    return fmt
+
+
+class CleanReadingHighlighter(AnnotationHighlighter):
+    """The pane's own highlighter, plus the clean reading: after the usual formats, the
+    ranges :meth:`StudyMode.vanished` gives are made to vanish."""
+
+    VANISH = None
+
+    def __init__(self, pane, study: "StudyMode"):
+        self.study = study
+        if CleanReadingHighlighter.VANISH is None:
+            CleanReadingHighlighter.VANISH = _vanishing_format()
+        super().__init__(pane)
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().highlightBlock(text)
+        if not (self.study.active and self.study.reading == "clean"):
+            return
+        pane = self.pane
+        block = self.currentBlock()
+        qt_start = block.position()
+        cp_start = pane.pmap.to_model(qt_start)
+        cp_end = cp_start + len(text)
+        ranges = self.study.vanished(pane.witness_id)
+        i = max(0, bisect.bisect_right(ranges, (cp_start, cp_start)) - 1)
+        for s, e in ranges[i:]:
+            if s >= cp_end + 1:
+                break
+            lo, hi = max(s, cp_start), min(e, cp_end)
+            if hi <= lo:
+                continue
+            u_lo = pane.pmap.to_qt(lo) - qt_start
+            u_hi = pane.pmap.to_qt(hi) - qt_start
+            self.setFormat(u_lo, u_hi - u_lo, self.VANISH)
+
+
+class ElisionMarks(QWidget):
+    """Drawn over a pane's text in the clean reading: a small ⟦⟧ where struck-out words
+    vanished (hover it to read them).  A child of the text widget laid exactly over its
+    viewport, so it is not scrolled with the viewport's contents."""
+
+    def __init__(self, pane, study: "StudyMode"):
+        super().__init__(pane.editor)
+        self.pane = pane
+        self.study = study
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        pane.editor.viewport().installEventFilter(self)
+        pane.editor.updateRequest.connect(lambda *_: self.update())
+        self.setGeometry(pane.editor.viewport().geometry())
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.pane.editor.viewport().geometry())
+        elif event.type() == QEvent.Type.ToolTip and self.isVisible():
+            hit = self._mark_at(event.pos())
+            if hit is not None:
+                s, e = hit
+                text = self.pane.edition.witnesses[self.pane.witness_id].text[s:e]
+                QToolTip.showText(event.globalPos(),
+                                  f"<b>Struck out here</b> (hidden in the clean reading):"
+                                  f"<br>“{_escape(_short(text, 200))}”", self.pane.editor)
+                return True
+        return False
+
+    def marks(self) -> list[tuple[QRectF, tuple[int, int]]]:
+        """The visible marks: (rectangle in viewport pixels, vanished range)."""
+        pane = self.pane
+        if not pane.witness_id or not (self.study.active and self.study.reading == "clean"):
+            return []
+        edit = pane.editor
+        first = edit.cursorForPosition(self.rect().topLeft()).position()
+        last = edit.cursorForPosition(self.rect().bottomRight()).position()
+        lo, hi = pane.pmap.to_model(first), pane.pmap.to_model(last) + 1
+        ranges = self.study.vanished(pane.witness_id)
+        length = edit.document().characterCount() - 1
+        out = []
+        for s, e in ranges[max(0, bisect.bisect_left(ranges, (lo, lo)) - 1):]:
+            if s > hi:
+                break
+            if e < lo:
+                continue
+            cursor = QTextCursor(edit.document())
+            cursor.setPosition(min(pane.pmap.to_qt(s), length))
+            caret = edit.cursorRect(cursor)
+            width = 8.0
+            # the mark sits mostly in the space the hidden words leave
+            out.append((QRectF(caret.left() - width * 0.25, caret.top() + 1, width,
+                               caret.height() * 0.5), (s, e)))
+        return out
+
+    def _mark_at(self, pos):
+        for rect, rng in self.marks():
+            if rect.adjusted(-3, -3, 3, 3).contains(QPointF(pos)):
+                return rng
+        return None
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        marks = self.marks()
+        if not marks:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor(style.DELETION_COLOUR)
+        colour.setAlpha(190)
+        painter.setPen(QPen(colour, 1.1))
+        for rect, _rng in marks:
+            # a tiny ⟦⟧: two double brackets, drawn (fonts may lack the glyph)
+            for x, side in ((rect.left() + 1.5, 1), (rect.right() - 1.5, -1)):
+                for dx in (0.0, 1.8 * side):
+                    painter.drawLine(QPointF(x + dx, rect.top()), QPointF(x + dx, rect.bottom()))
+                painter.drawLine(QPointF(x, rect.top()), QPointF(x + 2.6 * side, rect.top()))
+                painter.drawLine(QPointF(x, rect.bottom()),
+                                 QPointF(x + 2.6 * side, rect.bottom()))
+        painter.end()
+
+
+def _escape(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ======================================================================================
+# the variant table
+
+
+class VariantTableModel(QAbstractTableModel):
+    """The variants as rows: number, kind, the reading of each witness, hand, note,
+    paragraph."""
+
+    HEADERS = ("#", "Kind", "A", "B", "Hand", "Note", "¶")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.variants: list[Variant] = []
+        self.pair: tuple[str, str] = ("", "")
+        self.labels: dict[str, str] = {}
+        self._icons = {k: kind_icon(k) for k in VARIANT_KINDS}
+
+    def set_variants(self, variants: list[Variant], pair, labels: dict[str, str]) -> None:
+        self.beginResetModel()
+        self.variants = list(variants)
+        self.pair = tuple(pair)
+        self.labels = dict(labels)
+        self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.variants)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section in (2, 3) and self.pair[0]:
+            wid = self.pair[section - 2]
+            return self.labels.get(wid, wid)
+        return self.HEADERS[section]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.variants)):
+            return None
+        v = self.variants[index.row()]
+        column = index.column()
+        if role == VARIANT_ROLE:
+            return v
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return self._icons.get(v.kind)
+        if role == Qt.ItemDataRole.ForegroundRole and column in (2, 3):
+            if not v.readings[self.pair[column - 2]]:
+                return QBrush(QColor("#8a8a8a"))
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(v)
+        if role == SORT_ROLE:
+            if column == 0:
+                return v.number
+            if column == 1:
+                return f"{VARIANT_KINDS.index(v.kind) if v.kind in VARIANT_KINDS else 9}" \
+                       f"{v.number:08d}"
+            if column in (2, 3):
+                return " ".join(v.readings[self.pair[column - 2]].split()).lower() or "\uffff"
+            if column == 4:
+                return (v.hand_label or "\uffff").lower()
+            if column == 5:
+                return (v.note or "\uffff").lower()
+            return v.paragraph * 100_000 + v.number
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return str(v.number)
+        if column == 1:
+            label = KIND_LABELS.get(v.kind, v.kind)
+            if v.witness and v.witness in self.labels:
+                label += f" · {self.labels[v.witness].lower()}"
+            return label
+        if column in (2, 3):
+            reading = v.readings[self.pair[column - 2]]
+            return _short(reading, 90) if reading.strip() else "— (not in this version)"
+        if column == 4:
+            return v.hand_label
+        if column == 5:
+            return _short(v.note, 90)
+        return str(v.paragraph)
+
+    def _tooltip(self, v: Variant) -> str:
+        lines = [f"<b>{_escape(KIND_LABELS.get(v.kind, v.kind))}</b>: "
+                 f"{_escape(KIND_DESCRIPTIONS.get(v.kind, ''))}"]
+        for wid in self.pair:
+            before, after = v.context.get(wid, ("", ""))
+            reading = v.readings.get(wid, "")
+            shown = f"<b>{_escape(_short(reading, 120))}</b>" if reading.strip() else \
+                "<span style='color:#a00'>‸</span>"
+            lines.append(f"<i>{_escape(self.labels.get(wid, wid))}</i>: {_escape(before)}"
+                         f"{shown}{_escape(after)}")
+        if v.hand_label:
+            lines.append(f"Hand: {_escape(v.hand_label)}")
+        if v.note:
+            lines.append(f"Note: {_escape(_short(v.note, 400))}")
+        return "<br>".join(lines)
+
+
+class VariantFilter(QSortFilterProxyModel):
+    """Rows of one kind, one hand, and matching a search (readings, context, note)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.kind = ""
+        self.hand: str | None = None     # None: all hands; "": no hand recorded
+        self.text = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, kind: str = "", hand: str | None = None, text: str = "") -> None:
+        self.beginFilterChange()
+        self.kind, self.hand, self.text = kind or "", hand, (text or "").strip().lower()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        v = model.variants[row]
+        if self.kind and v.kind != self.kind:
+            return False
+        if self.hand is not None and (self.hand not in v.hands if self.hand else v.hands):
+            return False
+        if self.text:
+            haystack = " ".join([*v.readings.values(), v.note, v.hand_label,
+                                 *(b + " " + a for b, a in v.context.values()),
+                                 KIND_LABELS.get(v.kind, v.kind)]).lower()
+            if self.text not in " ".join(haystack.split()):
+                return False
+        return True
+
+
+class VariantTable(QWidget):
+    """The Differences dock: filters and a search above the sortable table."""
+
+    #: a row was chosen: the Variant
+    variantChosen = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = VariantTableModel(self)
+        self.proxy = VariantFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 40), (1, 270), (4, 190), (6, 36)):
+            self.table.setColumnWidth(column, width)
+
+        self.kind_filter = QComboBox()
+        self.kind_filter.setToolTip("Show one kind of difference")
+        self.hand_filter = QComboBox()
+        self.hand_filter.setToolTip("Show the differences written by one hand")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search the readings, their context and the notes…")
+        self.search.setClearButtonEnabled(True)
+        self.summary = QLabel()
+        self.summary.setObjectName("variantSummary")
+        filters = QHBoxLayout()
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.hand_filter)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.summary)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        self.kind_filter.activated.connect(self._filters_changed)
+        self.hand_filter.activated.connect(self._filters_changed)
+        self.search.textChanged.connect(self._filters_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.clicked.connect(lambda index: self._row_changed(index, None))
+
+    def set_variants(self, variants: list[Variant], pair, labels: dict[str, str],
+                     hand_labels: dict[str, str]) -> None:
+        self.model.set_variants(variants, pair, labels)
+        kinds = [k for k in VARIANT_KINDS if any(v.kind == k for v in variants)]
+        self._fill(self.kind_filter, "All kinds", "",
+                   [(k, KIND_LABELS[k], kind_icon(k)) for k in kinds])
+        hands = []
+        for v in variants:
+            for h in v.hands:
+                if h not in hands:
+                    hands.append(h)
+        items = [(h, hand_labels.get(h, h), None) for h in hands]
+        if any(not v.hands for v in variants):
+            items.append(("", "No hand recorded", None))
+        self._fill(self.hand_filter, "All hands", None, items)
+        self._filters_changed()
+
+    @staticmethod
+    def _fill(combo: QComboBox, label: str, everything, items) -> None:
+        current = combo.currentData() if combo.count() else everything
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(label, everything)
+        for value, text, icon in items:
+            if icon is not None:
+                combo.addItem(icon, text, value)
+            else:
+                combo.addItem(text, value)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(0, index))
+        combo.blockSignals(False)
+
+    def _filters_changed(self, *_args) -> None:
+        self.proxy.set_filter(self.kind_filter.currentData(), self.hand_filter.currentData(),
+                              self.search.text())
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.summary.setText(f"{shown} of {total} shown" if shown != total else
+                             f"{total} difference{'s' if total != 1 else ''}")
+
+    def _row_changed(self, current, _previous) -> None:
+        if current is None or not current.isValid():
+            return
+        v = self.proxy.data(self.proxy.index(current.row(), 0), VARIANT_ROLE)
+        if v is not None:
+            self.variantChosen.emit(v)
+
+    def select_variant(self, variant: Variant) -> bool:
+        """Make ``variant``'s row current (clearing filters that hide it); emits
+        ``variantChosen``."""
+        try:
+            row = next(i for i, v in enumerate(self.model.variants) if v is variant)
+        except StopIteration:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            self.kind_filter.setCurrentIndex(0)
+            self.hand_filter.setCurrentIndex(0)
+            self.search.clear()
+            self._filters_changed()
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def rows(self) -> list[Variant]:
+        """The variants in the order the table shows them (after filter and sort)."""
+        return [self.proxy.data(self.proxy.index(r, 0), VARIANT_ROLE)
+                for r in range(self.proxy.rowCount())]
+
+
+# ======================================================================================
+# the overview bar
+
+
+class OverviewBar(QWidget):
+    """A narrow bar beside the panes: the first version from top to bottom, one band per
+    paragraph (its height proportional to the paragraph's length), darker the more the
+    versions differ there, with a tick per difference and a frame round what the pane
+    shows.  Clicking a band asks to go to its first difference."""
+
+    #: a paragraph was clicked: its ParagraphVariance
+    paragraphChosen = Signal(object)
+
+    WIDTH = 30
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFixedWidth(self.WIDTH)
+        self.setMouseTracking(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip("Where the versions differ: darker = more differences. Click to go "
+                        "there.")
+        self.rows: list[ParagraphVariance] = []
+        self.variants: list[Variant] = []
+        self.witness = ""
+        self.length = 0
+        self.view = (0.0, 0.0)       # the fraction of the text the first pane shows
+
+    def set_data(self, length: int, rows: list[ParagraphVariance], variants: list[Variant],
+                 witness: str) -> None:
+        self.length, self.rows, self.variants, self.witness = length, rows, variants, witness
+        self.update()
+
+    def set_view(self, top: float, bottom: float) -> None:
+        if (top, bottom) != self.view:
+            self.view = (top, bottom)
+            self.update()
+
+    def _y(self, position: int) -> float:
+        inner = self.height() - 8
+        return 4 + inner * (position / max(1, self.length))
+
+    @staticmethod
+    def heat(density: float, count: int) -> QColor:
+        """White for no difference, through amber to deep red (a sequential scale)."""
+        if count == 0:
+            return QColor("#eef0f2")
+        t = min(1.0, 0.25 + (density * 4) ** 0.5 * 0.75)
+        low, high = QColor("#ffd79a"), QColor("#b2182b")
+        return QColor(int(low.red() + (high.red() - low.red()) * t),
+                      int(low.green() + (high.green() - low.green()) * t),
+                      int(low.blue() + (high.blue() - low.blue()) * t))
+
+    def row_at(self, y: float) -> ParagraphVariance | None:
+        for row in self.rows:
+            if self._y(row.start) - 1 <= y <= max(self._y(row.end), self._y(row.start) + 3) + 1:
+                return row
+        if not self.rows:
+            return None
+        position = (y - 4) / max(1, self.height() - 8) * self.length
+        return min(self.rows, key=lambda r: abs((r.start + r.end) / 2 - position))
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#f7f7f5"))
+        painter.setPen(QPen(QColor("#d0d0cc")))
+        painter.drawLine(0, 0, 0, self.height())
+        left, width = 5.0, self.width() - 10.0
+        for row in self.rows:
+            y0, y1 = self._y(row.start), max(self._y(row.end), self._y(row.start) + 2)
+            painter.fillRect(QRectF(left, y0, width, y1 - y0), self.heat(row.density, row.count))
+        for v in self.variants:
+            s = v.ranges.get(self.witness, (0, 0))[0]
+            y = self._y(s)
+            colour = QColor(KIND_COLOURS.get(v.kind, "#333333"))
+            painter.fillRect(QRectF(left + width - 6, y - 1, 6, 2.5), colour)
+        top, bottom = self.view
+        if bottom > top:
+            y0, y1 = 4 + (self.height() - 8) * top, 4 + (self.height() - 8) * bottom
+            painter.setPen(QPen(QColor(30, 30, 30, 170), 1.2))
+            painter.setBrush(QColor(40, 90, 200, 28))
+            painter.drawRect(QRectF(1.5, y0, self.width() - 3, max(4.0, y1 - y0)))
+        painter.end()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        row = self.row_at(event.position().y())
+        if row is not None:
+            self.paragraphChosen.emit(row)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        row = self.row_at(event.position().y())
+        if row is None:
+            return
+        text = f"Paragraph {row.number}: "
+        text += (f"{row.count} difference{'s' if row.count != 1 else ''}" if row.count
+                 else "no difference")
+        QToolTip.showText(event.globalPosition().toPoint(), text, self)
+
+
+# ======================================================================================
+# the figures
+
+
+class FiguresChart(QWidget):
+    """Bars drawn with QPainter: differences by kind, by hand (stacked by kind) and by
+    paragraph (stacked by kind).  Clicking a paragraph's bar asks to go there."""
+
+    paragraphChosen = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.figures = {"by_kind": {}, "by_hand": {}, "by_paragraph": {}}
+        self.hand_labels: dict[str, str] = {}
+        self.paragraphs = 0
+        self.total = 0
+        self._paragraph_bars: list[tuple[QRectF, int]] = []
+        self.setMinimumWidth(280)
+        self.setMouseTracking(True)
+
+    def set_figures(self, figures: dict, hand_labels: dict[str, str], paragraphs: int) -> None:
+        self.figures = figures
+        self.hand_labels = hand_labels
+        self.paragraphs = paragraphs
+        self.total = sum(figures["by_kind"].values())
+        self.setMinimumHeight(self._height())
+        self.updateGeometry()
+        self.update()
+
+    def _height(self) -> int:
+        return 60 + 24 * len(VARIANT_KINDS) + 40 + 34 * max(1, len(self.figures["by_hand"])) \
+            + 40 + 110 + 60
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(320, self._height())
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        font = QFont(self.font())
+        bold = QFont(font)
+        bold.setBold(True)
+        width = self.width() - 24
+        x0 = 12
+        y = 12.0
+        by_kind = self.figures["by_kind"]
+        painter.setFont(bold)
+        painter.setPen(QColor("#222222"))
+        painter.drawText(QRectF(x0, y, width, 20), int(Qt.AlignmentFlag.AlignLeft),
+                         f"{self.total} difference{'s' if self.total != 1 else ''} by kind")
+        y += 26
+        painter.setFont(font)
+        label_w = 150.0
+        top = max([1, *by_kind.values()])
+        for kind in VARIANT_KINDS:
+            n = by_kind.get(kind, 0)
+            painter.setPen(QColor("#333333"))
+            label = KIND_PLURALS[kind].capitalize()
+            painter.drawText(QRectF(x0, y, label_w - 6, 18),
+                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label)
+            bar_w = (width - label_w - 30) * n / top
+            if n:
+                fill_kind(painter, QRectF(x0 + label_w, y + 3, max(bar_w, 3), 13), kind)
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QRectF(x0 + label_w + bar_w + 5, y, 30, 18),
+                             int(Qt.AlignmentFlag.AlignVCenter), str(n))
+            y += 24
+
+        y += 14
+        painter.setFont(bold)
+        painter.drawText(QRectF(x0, y, width, 20), int(Qt.AlignmentFlag.AlignLeft), "By hand")
+        y += 26
+        painter.setFont(font)
+        by_hand = self.figures["by_hand"]
+        top = max([1, *(sum(r.values()) for r in by_hand.values())])
+        for hand, row in sorted(by_hand.items(), key=lambda item: (item[0] == "", item[0])):
+            label = self.hand_labels.get(hand, hand) if hand else "No hand recorded"
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QRectF(x0, y - 2, width, 14),
+                             int(Qt.AlignmentFlag.AlignLeft), _short(label, 48))
+            x = x0 + 4.0
+            total = sum(row.values())
+            for kind, n in row.items():
+                w = (width - 40) * n / top
+                fill_kind(painter, QRectF(x, y + 13, max(w, 2), 11), kind)
+                x += w
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QRectF(x + 5, y + 10, 40, 16), int(Qt.AlignmentFlag.AlignVCenter),
+                             str(total))
+            y += 34
+
+        y += 10
+        painter.setFont(bold)
+        painter.drawText(QRectF(x0, y, width, 20), int(Qt.AlignmentFlag.AlignLeft),
+                         "By paragraph")
+        y += 24
+        painter.setFont(font)
+        by_paragraph = self.figures["by_paragraph"]
+        count = max(1, self.paragraphs, *(by_paragraph or {0: 0}).keys())
+        height = 90.0
+        top = max([1, *(sum(r.values()) for r in by_paragraph.values())])
+        slot = width / count
+        self._paragraph_bars = []
+        painter.setPen(QPen(QColor("#bbbbbb")))
+        painter.drawLine(QPointF(x0, y + height), QPointF(x0 + width, y + height))
+        for number in range(1, count + 1):
+            row = by_paragraph.get(number, {})
+            x = x0 + (number - 1) * slot
+            bottom = y + height
+            for kind, n in row.items():
+                h = height * n / top
+                fill_kind(painter, QRectF(x + slot * 0.12, bottom - h, max(slot * 0.76, 1.5), h),
+                          kind)
+                bottom -= h
+            self._paragraph_bars.append((QRectF(x, y, slot, height), number))
+        painter.setPen(QColor("#555555"))
+        small = QFont(font)
+        small.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
+        painter.setFont(small)
+        painter.drawText(QRectF(x0, y + height + 2, width, 14), int(Qt.AlignmentFlag.AlignLeft), "1")
+        painter.drawText(QRectF(x0, y + height + 2, width, 14), int(Qt.AlignmentFlag.AlignRight),
+                         f"paragraph {count}")
+        painter.drawText(QRectF(x0, y - 16, width, 14), int(Qt.AlignmentFlag.AlignRight),
+                         f"most: {top}")
+        y += height + 26
+
+        # the key
+        x = float(x0)
+        for kind in VARIANT_KINDS:
+            label = KIND_LABELS[kind]
+            w = painter.fontMetrics().horizontalAdvance(label) + 26
+            if x + w > x0 + width:
+                x, y = float(x0), y + 18
+            fill_kind(painter, QRectF(x, y + 2, 11, 11), kind)
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QRectF(x + 15, y, w, 15), int(Qt.AlignmentFlag.AlignVCenter), label)
+            x += w
+        painter.end()
+
+    def _paragraph_at(self, pos) -> int | None:
+        for rect, number in self._paragraph_bars:
+            if rect.contains(QPointF(pos)):
+                return number
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        number = self._paragraph_at(event.position())
+        if number is not None and self.figures["by_paragraph"].get(number):
+            self.paragraphChosen.emit(number)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        number = self._paragraph_at(event.position())
+        if number is None:
+            return
+        row = self.figures["by_paragraph"].get(number, {})
+        detail = ", ".join(f"{n} {(KIND_LABELS[k] if n == 1 else KIND_PLURALS[k]).lower()}"
+                           for k, n in row.items()) or "no difference"
+        QToolTip.showText(event.globalPosition().toPoint(), f"Paragraph {number}: {detail}",
+                          self)
+
+
+# ======================================================================================
+# the mode
+
+
+class StudyMode(QObject):
+    """Study mode's state and wiring (``window.features["study_mode"]``)."""
+
+    #: entered (True) or left (False)
+    toggled = Signal(bool)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.doc = window.doc
+        self.active = False
+        self.reading = "diplomatic"
+        self.layers = {key: True for key in LAYERS}
+        self.versions = "both"
+        self.variants: list[Variant] = []
+        self.pair: tuple[str, str] | None = None
+        self._saved: dict = {}
+        self._start_pending = False
+        self._vanished: dict[str, list[tuple[int, int]]] = {}
+        self._highlighters: dict[int, object] = {}
+        self._overlays: dict[int, ElisionMarks] = {}
+
+        self._build_docks()
+        self._build_overview()
+        self._build_actions()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(150)
+        self._refresh_timer.timeout.connect(self.refresh_variants)
+
+        window.aligner.aligned.connect(self._aligned)
+        window.editionShown.connect(self._edition_shown)
+        self.doc.changed.connect(self._doc_changed)
+        self.doc.reset.connect(self._vanished.clear)
+        window.act_third.toggled.connect(lambda _on: self.active and self._apply_all())
+        for pane in window.panes[:2]:
+            pane.witnessChosen.connect(lambda *_: self.active and self._witness_changed())
+        window.panes[0].scrolled.connect(lambda _p: self._update_view_frame())
+        window.enter_study_mode = self.enter
+        window.leave_study_mode = self.leave
+
+    # ------------------------------------------------------------------ construction
+    def _build_docks(self) -> None:
+        w = self.window
+        self.table = VariantTable()
+        self.table.variantChosen.connect(self.go_to_variant)
+        self.table_dock = self._dock("Variant Table", self.table,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.figures = FiguresChart()
+        self.figures.paragraphChosen.connect(self.go_to_paragraph)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.figures)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.figures_dock = self._dock("Figures", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.guide = GuideView()
+        self.guide_dock = self._dock("Guide", self.guide, Qt.DockWidgetArea.RightDockWidgetArea)
+        for dock in (self.table_dock, self.figures_dock, self.guide_dock):
+            dock.hide()
+        del w
+
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(f"Study{title.replace(' ', '')}Dock")
+        dock.setWidget(widget)
+        self.window.addDockWidget(area, dock)
+        return dock
+
+    def _build_overview(self) -> None:
+        """The overview bar goes right of the panes, inside the central widget."""
+        w = self.window
+        self.overview = OverviewBar()
+        self.overview.paragraphChosen.connect(self._overview_clicked)
+        self.overview.hide()
+        central = w.centralWidget()
+        layout = central.layout() if central is not None else None
+        index = layout.indexOf(w.splitter) if layout is not None else -1
+        if index < 0:         # an unexpected layout: a narrow dock will do
+            self.overview_dock = self._dock("Overview", self.overview,
+                                            Qt.DockWidgetArea.LeftDockWidgetArea)
+            self.overview_dock.hide()
+            return
+        self.overview_dock = None
+        stretch = layout.stretch(index)
+        layout.removeWidget(w.splitter)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(w.splitter, 1)
+        row.addWidget(self.overview)
+        layout.insertLayout(index, row, stretch or 1)
+
+    def _build_actions(self) -> None:
+        w = self.window
+        menu = w.menu("study", "&Study")
+        self.menu = menu
+
+        def action(text, slot=None, key=None, tip="", checkable=False, checked=False,
+                   group=None):
+            act = QAction(text, w)
+            if key:
+                act.setShortcut(QKeySequence(key))
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if tip:
+                act.setStatusTip(tip)
+                act.setToolTip(f"{tip} ({key})" if key else tip)
+            if checkable:
+                act.setCheckable(True)
+                act.setChecked(checked)
+            if group is not None:
+                group.addAction(act)
+            if slot is not None:
+                if checkable:
+                    act.toggled.connect(slot)
+                else:
+                    act.triggered.connect(lambda _checked=False: slot())
+            w.addAction(act)
+            return act
+
+        self.act_study = action("Study &Mode", self.set_active, STUDY_SHORTCUT,
+                                "Read and compare the versions without changing anything",
+                                checkable=True)
+        menu.addAction(self.act_study)
+        menu.addSeparator()
+
+        versions = menu.addMenu("&Versions")
+        self.version_group = QActionGroup(w)
+        self.version_group.setExclusive(True)
+        self.version_actions = {}
+        for key, text, tip in (("a", "First Version Only", "Show only the left version"),
+                               ("both", "Both Side by Side", "Show both versions"),
+                               ("b", "Second Version Only", "Show only the right version")):
+            act = action(text, tip=tip, checkable=True, checked=key == "both",
+                         group=self.version_group)
+            act.toggled.connect(lambda on, k=key: on and self.set_versions(k))
+            self.version_actions[key] = act
+            versions.addAction(act)
+
+        self.layer_actions = {}
+        layers = menu.addMenu("&Show Marks")
+        for key, (text, _kinds) in LAYERS.items():
+            act = action(text, lambda on, k=key: self.set_layer(k, on),
+                         tip=f"Show or hide the marks of {text.lower()}", checkable=True,
+                         checked=True)
+            self.layer_actions[key] = act
+            layers.addAction(act)
+
+        reading = menu.addMenu("&Reading")
+        self.reading_group = QActionGroup(w)
+        self.reading_group.setExclusive(True)
+        self.act_diplomatic = action(
+            "&Diplomatic", tip="The page with its changes: deletions struck through, additions "
+                               "raised", checkable=True, checked=True, group=self.reading_group)
+        self.act_clean = action(
+            "&Clean", tip="The text as finally meant: struck-out words left out, additions in "
+                          "place, supplied words in brackets", checkable=True,
+            group=self.reading_group)
+        self.act_diplomatic.toggled.connect(lambda on: on and self.set_reading("diplomatic"))
+        self.act_clean.toggled.connect(lambda on: on and self.set_reading("clean"))
+        reading.addAction(self.act_diplomatic)
+        reading.addAction(self.act_clean)
+        menu.addSeparator()
+        for dock in (self.table_dock, self.figures_dock, self.guide_dock):
+            menu.addAction(dock.toggleViewAction())
+        self.act_overview = action("&Overview Bar", lambda on: self.overview.setVisible(
+            on and self.active), tip="The map of differences beside the panes",
+            checkable=True, checked=True)
+        menu.addAction(self.act_overview)
+
+        # the toolbar shown in study mode
+        bar = QToolBar("Study")
+        bar.setObjectName("StudyToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addWidget(_bar_label("Versions:"))
+        for key in ("a", "both", "b"):
+            bar.addAction(self.version_actions[key])
+        bar.addSeparator()
+        bar.addWidget(_bar_label("Show:"))
+        for act in self.layer_actions.values():
+            bar.addAction(act)
+        bar.addSeparator()
+        bar.addWidget(_bar_label("Reading:"))
+        bar.addAction(self.act_diplomatic)
+        bar.addAction(self.act_clean)
+        bar.addSeparator()
+        self.act_leave = action("Leave Study Mode", lambda: self.set_active(False),
+                                tip="Back to editing")
+        bar.addAction(self.act_leave)
+        w.addToolBar(bar)
+        bar.hide()
+        self.toolbar = bar
+        self.study_actions = [*self.version_actions.values(), *self.layer_actions.values(),
+                              self.act_diplomatic, self.act_clean, self.act_leave,
+                              self.act_overview]
+        for act in self.study_actions:
+            act.setEnabled(False)
+
+    # ------------------------------------------------------------------ entering and leaving
+    def set_active(self, on: bool) -> None:
+        if on:
+            self.enter()
+        else:
+            self.leave()
+
+    def enter(self) -> None:
+        """Enter study mode (``window.enter_study_mode``; also ``variorum --study``)."""
+        if self.active:
+            return
+        w = self.window
+        inspector = w.inspector
+        inspector.show_annotation(inspector.annotation)     # keep a note being typed
+        self._saved = {
+            "read_only": self.doc.read_only,
+            "hidden_kinds": set(w.options.hidden_kinds),
+            "reading": getattr(w.options, "reading", "diplomatic"),
+            "mark_toolbar": w.mark_toolbar.isVisible(),
+            # other features' docks and toolbars are editing tools: out of the way
+            "docks": {d: d.isVisible() for d in w.findChildren(QDockWidget)
+                      if d not in self._own_docks() and d is not w.inspector_dock},
+            "toolbars": {t: t.isVisible() for t in w.findChildren(QToolBar)
+                         if t is not self.toolbar},
+            "enabled": {act: act.isEnabled() for act in self._editing_actions()},
+        }
+        self.active = True
+        self._start_pending = True       # the first refresh shows the difference in view
+        self._set_checked(self.act_study, True)
+        if w.find_bar.isVisible():
+            w.find_bar.open(replace=False)
+        for bar in self._saved["toolbars"]:
+            bar.hide()
+        self.toolbar.show()
+        for act in self.study_actions:
+            act.setEnabled(True)
+        self._apply_read_only()
+        self._show_docks()
+        self._apply_all()
+        self.refresh_variants()
+        w.statusBar().showMessage("Study mode: nothing can be changed. Choose a row of the "
+                                  f"Differences table, or leave with {STUDY_SHORTCUT}.", 8000)
+        self.toggled.emit(True)
+
+    def leave(self) -> None:
+        if not self.active:
+            return
+        w = self.window
+        saved = self._saved
+        self.active = False
+        self._set_checked(self.act_study, False)
+        self.doc.read_only = saved.get("read_only", False)
+        for act, enabled in saved.get("enabled", {}).items():
+            act.setEnabled(enabled)
+        w.act_undo.setEnabled(self.doc.undo_stack.canUndo())
+        w.act_redo.setEnabled(self.doc.undo_stack.canRedo())
+        for pane in w.panes:
+            pane.editor.setReadOnly(self.doc.read_only or not pane.witness_id)
+            pane.setVisible(True)
+            self._restore_highlighter(pane)
+        w.options.hidden_kinds.clear()
+        w.options.hidden_kinds.update(saved.get("hidden_kinds", set()))
+        w.options.reading = saved.get("reading", "diplomatic")
+        for pane in w.panes:
+            pane.counterpart = None
+            pane.refresh_all()
+        self._restore_pane_differences()
+        w.mark_toolbar.setVisible(saved.get("mark_toolbar", True))
+        for bar, visible in saved.get("toolbars", {}).items():
+            bar.setVisible(visible)
+        self.toolbar.hide()
+        for act in self.study_actions:
+            act.setEnabled(False)
+        for dock in self._own_docks():
+            dock.hide()
+        for dock, visible in saved.get("docks", {}).items():
+            dock.setVisible(visible)
+        w.inspector_dock.raise_()
+        self.overview.hide()
+        if self.overview_dock is not None:
+            self.overview_dock.hide()
+        w.inspector.show_annotation(w.inspector.annotation)
+        self.doc.fileStateChanged.emit()          # the title loses "(read-only)"
+        self._saved = {}
+        self.toggled.emit(False)
+
+    def _own_docks(self) -> list[QDockWidget]:
+        docks = [self.table_dock, self.figures_dock, self.guide_dock]
+        return docks + ([self.overview_dock] if self.overview_dock is not None else [])
+
+    def _editing_actions(self) -> list[QAction]:
+        w = self.window
+        acts = list(w.mark_actions.values())
+        for name in ("act_delete_annotation", "act_replace", "act_undo", "act_redo"):
+            act = getattr(w, name, None)
+            if act is not None:
+                acts.append(act)
+        return acts
+
+    def _apply_read_only(self) -> None:
+        """Everything that could change the edition is off (again, after an edition was
+        opened while studying: opening resets the document's read-only flag)."""
+        w = self.window
+        self.doc.read_only = True
+        for act in self._editing_actions():
+            act.setEnabled(False)
+        for pane in w.panes:
+            pane.editor.setReadOnly(True)
+        w.mark_toolbar.hide()
+        w.inspector.show_annotation(w.inspector.annotation)
+        self.doc.fileStateChanged.emit()          # the title says "(read-only)"
+
+    def _show_docks(self) -> None:
+        w = self.window
+        for dock in self._saved.get("docks", {}):
+            dock.hide()
+        self.table_dock.show()
+        self.figures_dock.show()
+        self.guide_dock.show()
+        w.tabifyDockWidget(w.inspector_dock, self.figures_dock)
+        w.tabifyDockWidget(self.figures_dock, self.guide_dock)
+        self.table_dock.raise_()
+        self.figures_dock.raise_()
+        w.resizeDocks([self.table_dock], [max(200, w.height() // 4)], Qt.Orientation.Vertical)
+        w.resizeDocks([self.figures_dock], [340], Qt.Orientation.Horizontal)
+        if self.overview_dock is not None:
+            self.overview_dock.setVisible(self.act_overview.isChecked())
+        self.overview.setVisible(self.act_overview.isChecked())
+
+    @staticmethod
+    def _set_checked(act: QAction, on: bool) -> None:
+        act.blockSignals(True)
+        act.setChecked(on)
+        act.blockSignals(False)
+
+    # ------------------------------------------------------------------ layers
+    def set_versions(self, which: str) -> None:
+        """``"a"`` (the left pane's version only), ``"b"`` (the right one's) or ``"both"``."""
+        self.versions = which
+        self._set_checked(self.version_actions[which], True)
+        if self.active:
+            self._apply_versions()
+
+    def set_layer(self, layer: str, on: bool) -> None:
+        """Show (``on``) or hide the marks of one layer (see :data:`LAYERS`)."""
+        self.layers[layer] = on
+        self._set_checked(self.layer_actions[layer], on)
+        if self.active:
+            self._apply_layers()
+
+    def set_reading(self, reading: str) -> None:
+        """``"diplomatic"`` or ``"clean"``."""
+        if reading not in ("diplomatic", "clean"):
+            raise ValueError(f"unknown reading {reading!r}")
+        self.reading = reading
+        self._set_checked(self.act_clean if reading == "clean" else self.act_diplomatic, True)
+        if self.active:
+            self._apply_layers()
+
+    def hidden_kinds(self) -> set[str]:
+        """The kinds whose marks are not drawn, given the layers and the reading."""
+        hidden = set(self._saved.get("hidden_kinds", set()))
+        for key, on in self.layers.items():
+            if not on:
+                hidden.update(LAYERS[key][1])
+        if not self.layers["deletions"] and not self.layers["additions"]:
+            hidden.add("substitution")
+        if self.reading == "clean":
+            hidden |= CLEAN_HIDDEN
+        return hidden
+
+    def _apply_all(self) -> None:
+        self._apply_versions()
+        self._apply_layers()
+        if self.active:
+            for pane in self.window.panes:
+                pane.editor.setReadOnly(True)
+
+    def _apply_versions(self) -> None:
+        panes = self.window.panes
+        if len(panes) < 2:
+            return
+        panes[0].setVisible(self.versions in ("a", "both"))
+        panes[1].setVisible(self.versions in ("b", "both"))
+        for pane in panes[2:]:
+            pane.setVisible(self.versions == "both")
+        self._name_versions()
+
+    def _name_versions(self) -> None:
+        panes = self.window.panes
+        edition = self.doc.edition
+        for key, pane in (("a", panes[0]), ("b", panes[1])):
+            witness = edition.witnesses.get(pane.witness_id)
+            label = (witness.label or witness.id) if witness else "One Version"
+            self.version_actions[key].setText(f"{label} Only")
+
+    def _apply_layers(self) -> None:
+        w = self.window
+        hidden = self.hidden_kinds()
+        w.options.hidden_kinds.clear()
+        w.options.hidden_kinds.update(hidden)
+        w.options.reading = self.reading
+        clean = self.reading == "clean"
+        for key in ("deletions", "additions"):
+            self.layer_actions[key].setEnabled(self.active and not clean)
+            self.layer_actions[key].setToolTip(
+                "In the clean reading these marks are not drawn" if clean
+                else f"Show or hide the marks of {key}")
+        self._vanished.clear()
+        for pane in w.panes:
+            self._install_highlighter(pane)
+            pane.refresh_all()
+            overlay = self._overlays.get(id(pane))
+            if overlay is not None:
+                overlay.setVisible(self.active and clean)
+                overlay.raise_()
+                overlay.update()
+
+    def _install_highlighter(self, pane) -> None:
+        if isinstance(pane.highlighter, CleanReadingHighlighter):
+            return
+        self._highlighters[id(pane)] = pane.highlighter
+        pane.highlighter.setDocument(None)
+        pane.highlighter = CleanReadingHighlighter(pane, self)
+        if id(pane) not in self._overlays:
+            self._overlays[id(pane)] = ElisionMarks(pane, self)
+            pane.destroyed.connect(lambda *_a, key=id(pane): self._overlays.pop(key, None))
+
+    def _restore_highlighter(self, pane) -> None:
+        ours = pane.highlighter
+        original = self._highlighters.pop(id(pane), None)
+        if not isinstance(ours, CleanReadingHighlighter) or original is None:
+            return
+        ours.setDocument(None)
+        original.setDocument(pane.editor.document())
+        pane.highlighter = original
+        overlay = self._overlays.get(id(pane))
+        if overlay is not None:
+            overlay.hide()
+
+    def vanished(self, witness_id: str) -> list[tuple[int, int]]:
+        """Ranges of ``witness_id`` the clean reading hides, sorted and disjoint (code
+        points): deletions and the struck-out part of substitutions, each with one space
+        beside it where hiding it would leave two, or a space before punctuation."""
+        cached = self._vanished.get(witness_id)
+        if cached is not None:
+            return cached
+        edition = self.doc.edition
+        witness = edition.witnesses.get(witness_id)
+        if witness is None:
+            return []
+        text = witness.text
+        show_rejected = self.window.options.show_rejected
+        ranges = []
+        for ann in edition.annotations_of(witness_id):
+            if ann.kind not in ("deletion", "substitution") or is_orphaned(ann):
+                continue
+            if ann.status == "rejected" and not show_rejected:
+                continue
+            start = max(0, min(ann.start, len(text)))
+            end = max(start, min(ann.end if ann.kind == "deletion"
+                                 else ann.start + substitution_split(ann), len(text)))
+            if end > start:
+                ranges.append((start, end))
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(ranges):
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            else:
+                merged.append((s, e))
+        tidy = []
+        for s, e in merged:
+            before = text[s - 1] if s > 0 else "\n"
+            after = text[e] if e < len(text) else "\n"
+            if before == " " and after in " \n,.;:!?)]»”’…":
+                s -= 1
+            elif after == " " and before in " \n([«“‘":
+                e += 1
+            tidy.append((s, e))
+        self._vanished[witness_id] = tidy
+        return tidy
+
+    # ------------------------------------------------------------------ the variants
+    def _pair(self) -> tuple[str, str]:
+        panes = self.window.panes
+        a, b = panes[0].witness_id, panes[1].witness_id
+        if a and b and a != b:
+            return a, b
+        return choose_pair(self.doc.edition)
+
+    def refresh_variants(self) -> None:
+        """Recompute the variant table of the two panes' versions and show it in the
+        table, the overview and the figures."""
+        self._refresh_timer.stop()
+        if not self.active:
+            return
+        edition = self.doc.edition
+        try:
+            pair = self._pair()
+        except VariorumError as exc:
+            self._show_variants([], None, str(exc))
+            return
+        aligner = self.window.aligner
+        alignment = aligner.alignment if aligner.alignment is not None and \
+            set(aligner.pair or ()) == set(pair) else None
+        if alignment is None and \
+                len(edition.text(pair[0])) + len(edition.text(pair[1])) > SYNC_ALIGN_LIMIT:
+            self._show_variants([], pair, "Aligning the versions…")
+            return                          # the aligner's signal brings us back
+        try:
+            variants = variant_table(edition, pair, alignment,
+                                     include_rejected=self.window.options.show_rejected)
+        except VariorumError as exc:
+            self._show_variants([], pair, str(exc))
+            return
+        self._show_variants(variants, pair)
+
+    def _show_variants(self, variants: list[Variant], pair, message: str = "") -> None:
+        self.variants = variants
+        self.pair = pair
+        edition = self.doc.edition
+        labels = {w.id: w.label or w.id for w in edition.witnesses.values()}
+        hand_labels = {h: edition.hand_label(h) for h in edition.hands}
+        for v in variants:
+            for h in v.hands:
+                hand_labels.setdefault(h, h)
+        self.table.set_variants(variants, pair or ("", ""), labels, hand_labels)
+        if message:
+            self.table.summary.setText(message)
+        first = pair[0] if pair else ""
+        text = edition.text(first) if first in edition.witnesses else ""
+        rows = variance_by_paragraph(text, variants, first) if first else []
+        self.overview.set_data(len(text), rows, variants, first)
+        self.figures.set_figures(counts(variants), hand_labels, len(rows))
+        self._name_versions()
+        self._show_differences_in_panes()
+        self._update_view_frame()
+        if variants and self._start_pending:
+            self._start_pending = False
+            self._select_first_in_view()
+
+    def _show_differences_in_panes(self) -> None:
+        """The panes highlight the table's places (slid to the marks' edges), so that
+        what is highlighted and what is listed agree."""
+        if not self.pair:
+            return
+        for pane in self.window.panes:
+            if pane.witness_id in self.pair:
+                pane.differences = sorted(v.ranges[pane.witness_id] for v in self.variants)
+                pane.editor.viewport().update()
+
+    def _restore_pane_differences(self) -> None:
+        """The alignment's differences, as the window shows them outside study mode."""
+        alignment = self.window.aligner.alignment
+        for pane in self.window.panes:
+            pane.differences = []
+            if alignment is not None:
+                if pane.witness_id == alignment.a:
+                    pane.differences = [(d.a_start, d.a_end) for d in alignment.differences]
+                elif pane.witness_id == alignment.b:
+                    pane.differences = [(d.b_start, d.b_end) for d in alignment.differences]
+            pane.editor.viewport().update()
+
+    def _select_first_in_view(self) -> None:
+        """Make current the first difference at or after the top of the first pane (so
+        that the arrow keys walk through the table from where the reader is)."""
+        pane = self.window.panes[0]
+        top = pane.top_position() if pane.witness_id == self.pair[0] else 0
+        first = next((v for v in self.variants if v.ranges[self.pair[0]][1] >= top),
+                     self.variants[0])
+        self.choose_variant(first)
+
+    def _aligned(self, *_args) -> None:
+        if self.active:
+            self.refresh_variants()
+
+    def _doc_changed(self, change, _undo, _origin) -> None:
+        self._vanished.clear()
+        if self.active:
+            self._refresh_timer.start()
+
+    def _edition_shown(self) -> None:
+        self._vanished.clear()
+        if self.active:
+            self._apply_read_only()
+            self._apply_all()
+            self.refresh_variants()
+
+    def _witness_changed(self) -> None:
+        self._vanished.clear()
+        self._apply_all()
+        self.refresh_variants()
+
+    # ------------------------------------------------------------------ going places
+    def go_to_variant(self, variant: Variant) -> None:
+        """Select the variant's range in every pane showing one of its versions (a point
+        where a version lacks the words is marked with a bar)."""
+        w = self.window
+        for pane in w.panes:
+            rng = variant.ranges.get(pane.witness_id)
+            if rng is None:
+                continue
+            start, end = rng
+            pane.select_range(start, end)
+            pane.counterpart = (start, end)
+            pane.editor.viewport().update()
+        w.statusBar().showMessage(
+            f"{variant.number}. {KIND_LABELS.get(variant.kind, variant.kind)}: "
+            + " | ".join(f"{wid}: “{_short(r, 50)}”" if r.strip() else f"{wid}: —"
+                         for wid, r in variant.readings.items()), 8000)
+        self._update_view_frame()
+
+    def choose_variant(self, variant: Variant) -> None:
+        """Go to ``variant`` through the table (its row becomes current)."""
+        if not self.table.select_variant(variant):
+            self.go_to_variant(variant)
+
+    def go_to_paragraph(self, number: int) -> None:
+        """The first difference of paragraph ``number`` (1-based, first version)."""
+        for v in self.variants:
+            if v.paragraph == number:
+                self.choose_variant(v)
+                return
+
+    def _overview_clicked(self, row: ParagraphVariance) -> None:
+        if row.first is not None:
+            self.choose_variant(row.first)
+            return
+        pane = self.window.panes[0]
+        pane.select_range(row.start, row.start)
+        self._update_view_frame()
+
+    def _update_view_frame(self) -> None:
+        if not self.active or not self.overview.isVisible():
+            return
+        pane = self.window.panes[0]
+        length = max(1, len(self.doc.edition.text(pane.witness_id))
+                     if pane.witness_id in self.doc.edition.witnesses else 1)
+        edit = pane.editor
+        viewport = edit.viewport().rect()
+        top = pane.pmap.to_model(edit.cursorForPosition(viewport.topLeft()).position())
+        bottom = pane.pmap.to_model(edit.cursorForPosition(viewport.bottomRight()).position())
+        self.overview.set_view(min(1.0, top / length), min(1.0, bottom / length))
+
+
+def _bar_label(text: str) -> QLabel:
+    label = QLabel(f" {text} ")
+    label.setStyleSheet("color:#555")
+    return label
+
+
+def install(window) -> StudyMode:
+    """Add study mode to ``window`` (see the module documentation)."""
+    return StudyMode(window)
