@@ -255,6 +255,11 @@ def test_differences_become_proposals_by_one_key(make_window, sample_path):
     assert edition.explained == [diff.id] and len(edition.annotations) == count
     press(window, "Ctrl+S")
     assert native.load(sample_path).edition.explained == [diff.id]
+    panel.show_explained.setChecked(True)              # and back, from the full list
+    assert panel.select(diff.id)
+    panel.table.setFocus()
+    press(window, "U")
+    assert edition.explained == []
 
 
 def test_proposing_for_all_unexplained_differences_is_one_undo_step(make_window, tmp_path):

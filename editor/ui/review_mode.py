@@ -255,6 +255,8 @@ class ReviewMode(QObject):
             "(turn off for a one-person project)",
             checkable=True, checked=settings.flag(FORBID_OWN_SETTING, True))
         menu.addSeparator()
+        self.dock.toggleViewAction().setText("Review &Panel")
+        self.diff_dock.toggleViewAction().setText("&Differences Panel")
         menu.addAction(self.dock.toggleViewAction())
         menu.addAction(self.diff_dock.toggleViewAction())
         self.act_propose_all = action(
@@ -384,7 +386,10 @@ class ReviewMode(QObject):
         the same letters, and two shortcuts on one key would both be lost."""
         if not self.active:
             return
-        in_scope = self._in_review_scope(new)
+        try:
+            in_scope = self._in_review_scope(new)
+        except RuntimeError:        # the window is being destroyed
+            return
         for act, key in self._letter_keys.items():
             wanted = key if in_scope else QKeySequence()
             if act.shortcut() != wanted:
@@ -782,8 +787,11 @@ class DifferencesPanel(QWidget):
         return self.window.aligner.alignment
 
     def refresh(self) -> None:
-        """List the differences (unexplained ones, or all) of the current alignment."""
+        """List the differences (unexplained ones, or all) of the current alignment.
+        A hidden list waits: showing the dock refreshes it."""
         self._timer.stop()
+        if not self.isVisible():
+            return
         alignment = self.alignment
         edition = self.doc.edition
         keep = self.current()
@@ -823,12 +831,18 @@ class DifferencesPanel(QWidget):
                 explained = ", ".join(a.id for a in explainers[:4])
             else:
                 explained = ""
+            if not explained:
+                turned_down = [a.id for a in props.explaining_annotations(
+                    edition, diff, include_rejected=True) if a.status == "rejected"]
+                if turned_down:
+                    explained = f"(rejected: {', '.join(turned_down[:3])})"
+            is_explained = bool(explainers) or diff.id in edition.explained
             cells = [_words(diff.a_words), _words(diff.b_words),
-                     props.describe(edition, proposal), explained]
+                     "" if is_explained else props.describe(edition, proposal), explained]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f"{diff.id}: {text}")
-                if explained:
+                if is_explained:
                     item.setForeground(Qt.GlobalColor.darkGray)
                 self.table.setItem(row, column, item)
         self.table.blockSignals(False)
