@@ -832,6 +832,9 @@ def _check_root(root, path: str) -> int:
     except ValueError:
         raise FileFormatError(f"unknown Variorum format version {app.get('version')!r}", path) \
             from None
+    if version < 1:   # found by tests/test_fuzz.py: UPGRADES has no entry below version 1
+        raise FileFormatError(f"unknown Variorum format version {version} (versions start at "
+                              "1)", path)
     if version > FORMAT_VERSION:
         raise FileFormatError(f"this edition was written by a newer Variorum (format version "
                               f"{version}; this one reads up to {FORMAT_VERSION}); please "
