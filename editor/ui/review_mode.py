@@ -349,7 +349,12 @@ class ReviewMode(QObject):
         """The Review dock (a tab beside the inspector) and the annotation list, raised and
         tall enough to see a good part of the list."""
         w = self.window
-        if self.dock.isHidden() and w.inspector_dock.isVisible() and \
+        if not w.isVisible():
+            # before the window is shown (variorum FILE --review): docks arranged on a
+            # hidden window lose their tab order when it appears, so wait for it
+            QTimer.singleShot(50, lambda: self.active and self.show_docks())
+            return
+        if self.dock.isHidden() and not w.inspector_dock.isHidden() and \
                 self.dock not in w.tabifiedDockWidgets(w.inspector_dock) and \
                 not self.dock.isFloating():
             w.tabifyDockWidget(w.inspector_dock, self.dock)
