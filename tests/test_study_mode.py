@@ -141,6 +141,25 @@ def test_study_mode_by_shortcut_makes_everything_read_only(make_window, edition_
     assert window.doc.edition.text("typed").startswith("YX")
 
 
+def test_leaving_and_entering_again_keeps_the_layout_and_the_choices(studying):
+    window, study = studying
+    study.set_reading("clean")
+    study.set_layer("notes", False)
+    window.leave_study_mode()
+    assert window.options.hidden_kinds == set()          # the editor draws everything again
+    assert window.options.reading == "diplomatic"
+    hand = window.panes[1]
+    text = window.doc.edition.text("handwritten")
+    s = text.index("the issue we raised")
+    assert width_of(hand, s, s + 19) > 50                 # struck-out words are back
+    window.enter_study_mode()
+    assert study.reading == "clean" and not study.layers["notes"]
+    assert width_of(hand, s, s + 19) == 0
+    for dock in (study.table_dock, study.figures_dock, study.guide_dock):
+        assert not dock.isHidden()
+    assert study.table.model.rowCount() == len(study.variants) > 0
+
+
 def test_opening_another_edition_while_studying_stays_read_only(studying, tmp_path):
     window, study = studying
     other = tmp_path / "other.variorum.xml"

@@ -3,6 +3,7 @@ the legend of how Variorum draws them (:func:`editor.ui.legend.legend_html`)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QTextBrowser
 
 from editor.align.variants import KIND_LABELS
@@ -64,12 +65,11 @@ def glossary_html(with_legend: bool = True) -> str:
     (with ``with_legend``) the legend of marks."""
     colours = {"add": style.DEFAULT_ADDITION, "dele": style.DELETION_COLOUR,
                "sup": style.SUPPLIED_COLOUR}
-    rows = []
+    entries = []
     for term, sample, meaning in GLOSSARY:
-        shown = sample.format(**colours) if sample else ""
-        rows.append(f"<tr><td style='padding:4px 8px; white-space:nowrap'><b>{term}</b></td>"
-                    f"<td style='padding:4px 8px; white-space:nowrap'>{shown}</td>"
-                    f"<td style='padding:4px 8px'>{meaning}</td></tr>")
+        # a definition list reads well in a narrow dock, where table columns would not
+        shown = f" &nbsp;&nbsp;{sample.format(**colours)}" if sample else ""
+        entries.append(f"<p style='margin:6px 0'><b>{term}</b>{shown}<br>{meaning}</p>")
     intro = (
         "<h3>Reading two versions side by side</h3>"
         "<p>The document survives in two versions. Study mode shows them side by side and "
@@ -80,7 +80,7 @@ def glossary_html(with_legend: bool = True) -> str:
         "<p>Use the <b>Study</b> toolbar to show one version or both, to hide or show "
         "kinds of marks, and to switch between the <i>diplomatic</i> reading (every change "
         "on the page) and the <i>clean</i> reading (the text as finally meant).</p>")
-    glossary = "<h3>Words you will meet</h3><table>" + "".join(rows) + "</table>"
+    glossary = "<h3>Words you will meet</h3>" + "".join(entries)
     return intro + glossary + (legend_html(glossary=True) if with_legend else "")
 
 
@@ -91,3 +91,6 @@ class GuideView(QTextBrowser):
         super().__init__(parent)
         self.setOpenExternalLinks(False)
         self.setHtml(glossary_html())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(320, 160)     # it scrolls: let the figures above it have their room

@@ -398,7 +398,7 @@ class VariantTable(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 40), (1, 270), (4, 190), (6, 36)):
+        for column, width in ((0, 40), (1, 245), (4, 165), (6, 36)):
             self.table.setColumnWidth(column, width)
 
         self.kind_filter = QComboBox()
@@ -489,6 +489,25 @@ class VariantTable(QWidget):
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
         return True
+
+    def current(self) -> Variant | None:
+        index = self.table.currentIndex()
+        return self.proxy.data(index, VARIANT_ROLE) if index.isValid() else None
+
+    def keep_current(self, old: Variant) -> None:
+        """After new variants came, make current the one at ``old``'s place, quietly."""
+        key = (old.kind, old.ranges)
+        for row, v in enumerate(self.model.variants):
+            if (v.kind, v.ranges) == key:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if index.isValid():
+                    selection = self.table.selectionModel()
+                    selection.blockSignals(True)
+                    self.table.setCurrentIndex(index)
+                    self.table.selectRow(index.row())
+                    selection.blockSignals(False)
+                    self.table.viewport().update()
+                return
 
     def rows(self) -> list[Variant]:
         """The variants in the order the table shows them (after filter and sort)."""
@@ -625,8 +644,8 @@ class FiguresChart(QWidget):
         self.update()
 
     def _height(self) -> int:
-        return 60 + 24 * len(VARIANT_KINDS) + 40 + 34 * max(1, len(self.figures["by_hand"])) \
-            + 40 + 110 + 60
+        return 38 + 21 * len(VARIANT_KINDS) + 34 + 30 * max(1, len(self.figures["by_hand"])) \
+            + 34 + 64 + 22 + 40
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(320, self._height())
@@ -662,12 +681,12 @@ class FiguresChart(QWidget):
             painter.setPen(QColor("#333333"))
             painter.drawText(QRectF(x0 + label_w + bar_w + 5, y, 30, 18),
                              int(Qt.AlignmentFlag.AlignVCenter), str(n))
-            y += 24
+            y += 21
 
-        y += 14
+        y += 10
         painter.setFont(bold)
         painter.drawText(QRectF(x0, y, width, 20), int(Qt.AlignmentFlag.AlignLeft), "By hand")
-        y += 26
+        y += 22
         painter.setFont(font)
         by_hand = self.figures["by_hand"]
         top = max([1, *(sum(r.values()) for r in by_hand.values())])
@@ -685,17 +704,17 @@ class FiguresChart(QWidget):
             painter.setPen(QColor("#333333"))
             painter.drawText(QRectF(x + 5, y + 10, 40, 16), int(Qt.AlignmentFlag.AlignVCenter),
                              str(total))
-            y += 34
+            y += 30
 
-        y += 10
+        y += 8
         painter.setFont(bold)
         painter.drawText(QRectF(x0, y, width, 20), int(Qt.AlignmentFlag.AlignLeft),
                          "By paragraph")
-        y += 24
+        y += 22
         painter.setFont(font)
         by_paragraph = self.figures["by_paragraph"]
         count = max(1, self.paragraphs, *(by_paragraph or {0: 0}).keys())
-        height = 90.0
+        height = 60.0
         top = max([1, *(sum(r.values()) for r in by_paragraph.values())])
         slot = width / count
         self._paragraph_bars = []
@@ -720,7 +739,7 @@ class FiguresChart(QWidget):
                          f"paragraph {count}")
         painter.drawText(QRectF(x0, y - 16, width, 14), int(Qt.AlignmentFlag.AlignRight),
                          f"most: {top}")
-        y += height + 26
+        y += height + 22
 
         # the key
         x = float(x0)
@@ -796,6 +815,7 @@ class StudyMode(QObject):
         self.doc.changed.connect(self._doc_changed)
         self.doc.reset.connect(self._vanished.clear)
         window.act_third.toggled.connect(lambda _on: self.active and self._apply_all())
+        window.act_rejected.toggled.connect(lambda _on: self._rejected_toggled())
         for pane in window.panes[:2]:
             pane.witnessChosen.connect(lambda *_: self.active and self._witness_changed())
         window.panes[0].scrolled.connect(lambda _p: self._update_view_frame())
@@ -982,6 +1002,7 @@ class StudyMode(QObject):
                       if d not in self._own_docks() and d is not w.inspector_dock},
             "toolbars": {t: t.isVisible() for t in w.findChildren(QToolBar)
                          if t is not self.toolbar},
+            "corner": w.corner(Qt.Corner.BottomRightCorner),
             "enabled": {act: act.isEnabled() for act in self._editing_actions()},
         }
         self.active = True
@@ -1035,6 +1056,8 @@ class StudyMode(QObject):
             dock.hide()
         for dock, visible in saved.get("docks", {}).items():
             dock.setVisible(visible)
+        if "corner" in saved:
+            w.setCorner(Qt.Corner.BottomRightCorner, saved["corner"])
         w.inspector_dock.raise_()
         self.overview.hide()
         if self.overview_dock is not None:
@@ -1077,15 +1100,36 @@ class StudyMode(QObject):
         self.table_dock.show()
         self.figures_dock.show()
         self.guide_dock.show()
-        w.tabifyDockWidget(w.inspector_dock, self.figures_dock)
-        w.tabifyDockWidget(self.figures_dock, self.guide_dock)
-        self.table_dock.raise_()
+        # the right column runs down to the status bar, the table under the panes only;
+        # in it the figures (with the inspector behind them) above, the guide below
+        w.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        inspector_hidden = w.inspector_dock.isHidden()
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        w.addDockWidget(right, self.figures_dock)     # (again: out of any old tab group)
+        w.addDockWidget(right, self.guide_dock)
+        w.splitDockWidget(self.figures_dock, self.guide_dock, Qt.Orientation.Vertical)
+        w.tabifyDockWidget(self.figures_dock, w.inspector_dock)
+        self.figures_dock.show()
+        self.guide_dock.show()
+        w.inspector_dock.setHidden(inspector_hidden)
         self.figures_dock.raise_()
-        w.resizeDocks([self.table_dock], [max(200, w.height() // 4)], Qt.Orientation.Vertical)
-        w.resizeDocks([self.figures_dock], [340], Qt.Orientation.Horizontal)
+        self._size_docks()
+        QTimer.singleShot(0, self._size_docks)    # again once the window has its size
         if self.overview_dock is not None:
             self.overview_dock.setVisible(self.act_overview.isChecked())
         self.overview.setVisible(self.act_overview.isChecked())
+
+    def _size_docks(self) -> None:
+        """The table a quarter of the window high; the figures as tall as they need, the
+        guide the rest."""
+        w = self.window
+        if not self.active:
+            return
+        w.resizeDocks([self.table_dock], [max(200, w.height() // 4)], Qt.Orientation.Vertical)
+        w.resizeDocks([self.figures_dock], [360], Qt.Orientation.Horizontal)
+        figures = min(self.figures.sizeHint().height() + 8, int(w.height() * 0.5))
+        w.resizeDocks([self.figures_dock, self.guide_dock], [figures, w.height() - figures],
+                      Qt.Orientation.Vertical)
 
     @staticmethod
     def _set_checked(act: QAction, on: bool) -> None:
@@ -1284,7 +1328,10 @@ class StudyMode(QObject):
         for v in variants:
             for h in v.hands:
                 hand_labels.setdefault(h, h)
+        current = self.table.current()
         self.table.set_variants(variants, pair or ("", ""), labels, hand_labels)
+        if current is not None:        # the same place stays current (without moving)
+            self.table.keep_current(current)
         if message:
             self.table.summary.setText(message)
         first = pair[0] if pair else ""
@@ -1344,6 +1391,13 @@ class StudyMode(QObject):
         if self.active:
             self._apply_read_only()
             self._apply_all()
+            self.refresh_variants()
+
+    def _rejected_toggled(self) -> None:
+        """Rejected marks shown or not: they count, or not, in the table and the reading."""
+        self._vanished.clear()
+        if self.active:
+            self._apply_layers()
             self.refresh_variants()
 
     def _witness_changed(self) -> None:
