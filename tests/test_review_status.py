@@ -198,3 +198,25 @@ def test_any_sequence_of_decisions_survives_a_round_trip(decisions):
     assert back.status == ann.status
     assert [(h.status, h.who, h.when, h.action, h.comment) for h in back.history] == \
         [(h.status, h.who, h.when, h.action, h.comment) for h in ann.history]
+
+
+def test_the_review_package_and_its_commands_work_without_qt():
+    import subprocess
+    import sys
+    import textwrap
+    from tests.conftest import ROOT
+    script = textwrap.dedent("""
+        import sys
+        sys.modules["PySide6"] = None          # any import of PySide6 now fails
+        from editor.review import merge, proposals, report, state
+        from editor.cli import merge_cmd, review_cmd
+        from tests.conftest import build_sample_edition
+        e = build_sample_edition()
+        assert report.review_report(e)["total"] == 3
+        assert merge.merge_editions(e, e).conflicts == []
+        print("ok")
+    """)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

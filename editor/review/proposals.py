@@ -10,8 +10,9 @@ the place where the other side's words would be.
 **Ids.**  Each difference gets an id stable across sessions, saves and swapped panes:
 ``diff-`` and 12 hex digits of a hash of both sides (witness id and words, whitespace
 runs counted as one space and punctuation at the edges left out, sides sorted by witness
-id) and of the occurrence count of that same pair in reading order.  Editing the text elsewhere leaves it unchanged; editing
-the words of the difference, or adding an identical difference earlier, changes it.
+id) and of the occurrence count of that same pair in reading order.  Editing the text
+elsewhere leaves it unchanged; editing the words of the difference, or adding an
+identical difference earlier, changes it.
 
 **Explained.**  A difference is explained when its id is in ``edition.explained`` (an
 editor said so), or when an annotation that is neither rejected nor orphaned touches it

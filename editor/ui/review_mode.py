@@ -38,7 +38,7 @@ from editor.formats import native
 from editor.model import operations as ops
 from editor.model.kinds import spec
 from editor.review import proposals as props
-from editor.review.merge import change_to, merge_editions
+from editor.review.merge import change_to, check_same_texts, merge_editions
 from editor.review.state import acceptance_refusal, document_order, is_unreviewed, progress, \
     step_through
 from editor.ui import settings
@@ -641,7 +641,8 @@ class ReviewMode(QObject):
         quote = edition.quote(ann).replace("\n", " ⏎ ")
         if len(quote) > 200:
             quote = quote[:199] + "…"
-        lines = [f"<b>{esc(spec(ann.kind).label)}</b> in {esc(witness.label if witness else ann.witness)}"
+        where = witness.label if witness else ann.witness
+        lines = [f"<b>{esc(spec(ann.kind).label)}</b> in {esc(where)}"
                  f" · <span style='color:#555'>{esc(ann.id)}</span>",
                  f"“{esc(quote)}”" if quote else "<i>(at a point)</i>"]
         if ann.attrs:
@@ -653,7 +654,8 @@ class ReviewMode(QObject):
         lines.append(f"By {esc(author)} · status <b>{esc(ann.status)}</b>")
         for event in ann.history[-4:]:
             who = edition.person_name(event.who) if event.who else "?"
-            text = f"{esc(event.when[:10])} {esc(event.action)} → {esc(event.status)} ({esc(who)})"
+            text = (f"{esc(event.when[:10])} {esc(event.action)} → {esc(event.status)} "
+                    f"({esc(who)})")
             if event.comment:
                 text += f": <i>{esc(event.comment[:200])}</i>"
             lines.append(f"<span style='color:#444'>{text}</span>")
@@ -677,6 +679,7 @@ class ReviewMode(QObject):
         name = os.path.basename(path)
         try:
             theirs = native.load(path).edition
+            check_same_texts(self.doc.edition, theirs)   # before declaring anyone
             who, declared = self.window._declare_user()
             result = merge_editions(self.doc.edition, theirs, who=who)
         except VariorumError as exc:
