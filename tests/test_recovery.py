@@ -124,6 +124,14 @@ def test_differences_count_annotations_and_text_changes():
     assert "annotations: 2 added, 1 removed" in lines[0]
     assert "text of handwritten: 25 character(s) inserted, 0 deleted" in lines
     assert differences(base, base).empty
+    # an insertion before the marks moves them; it does not change them
+    shifted = native.from_bytes(native.to_bytes(base)).edition
+    ops.edit_text(shifted, "typed", 0, 0, "Moved along. ")
+    moved = differences(base, shifted)
+    assert moved.annotations_changed == 0 and moved.text_changes == {"typed": (13, 0)}
+    ann = next(a for a in shifted.annotations.values() if a.witness == "typed")
+    ann.note = "a real change"
+    assert differences(base, shifted).annotations_changed == 1
     alone = differences(None, work)
     assert not alone.empty and "annotation(s)" in alone.lines()[0]
 

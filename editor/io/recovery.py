@@ -28,7 +28,7 @@ import shutil
 import socket
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from editor.errors import FileFormatError, SaveError, VariorumError
 from editor.io.atomic import atomic_write_bytes, explain
@@ -269,6 +269,7 @@ class Differences:
     base_found: bool
     annotations_added: int = 0
     annotations_removed: int = 0
+    #: annotations whose content or words changed (not those only moved by an edit)
     annotations_changed: int = 0
     #: witness id -> (characters inserted, characters deleted)
     text_changes: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -323,6 +324,24 @@ def _char_changes(old: str, new: str) -> tuple[int, int]:
     return inserted, deleted
 
 
+def _same_mark(base: Edition, old, recovered: Edition, new) -> bool:
+    """True when an annotation differs at most by positions that moved with its words
+    (an insertion before it shifts it without changing it)."""
+    def unplaced(ann):
+        span = ann.counterpart
+        return replace(ann, start=0, end=0,
+                       counterpart=replace(span, start=0, end=0) if span else None)
+    if unplaced(old) != unplaced(new) or base.quote(old) != recovered.quote(new):
+        return False
+    if old.counterpart is None:
+        return True
+    def counterpart_quote(edition, span):
+        witness = edition.witnesses.get(span.witness)
+        return witness.text[span.start:span.end] if witness else None
+    return counterpart_quote(base, old.counterpart) == \
+        counterpart_quote(recovered, new.counterpart)
+
+
 def differences(base: Edition | None, recovered: Edition) -> Differences:
     """Compare a recovered edition with the file it started from (None if unreadable)."""
     if base is None:
@@ -332,8 +351,9 @@ def differences(base: Edition | None, recovered: Edition) -> Differences:
     old_ann, new_ann = base.annotations, recovered.annotations
     result.annotations_added = sum(1 for aid in new_ann if aid not in old_ann)
     result.annotations_removed = sum(1 for aid in old_ann if aid not in new_ann)
-    result.annotations_changed = sum(1 for aid, ann in new_ann.items()
-                                     if aid in old_ann and old_ann[aid] != ann)
+    result.annotations_changed = sum(
+        1 for aid, ann in new_ann.items()
+        if aid in old_ann and not _same_mark(base, old_ann[aid], recovered, ann))
     for wid, witness in recovered.witnesses.items():
         old = base.witnesses.get(wid)
         if old is None:
