@@ -215,8 +215,9 @@ def _naive_map(step: StepMap, pos: int, bias: int) -> MapResult:
 def test_changes_inside_agrees_with_a_scan(data, a, b):
     length, step = data
     start, end = min(a, b, length), min(max(a, b), length)
-    expected = start < end and any((o == 0 and start < s < end) or (o > 0 and s < end and s + o > start)
-                   for s, o, _ in step.ranges)
+    expected = start < end and any(
+        (o == 0 and start < s < end) or (o > 0 and s < end and s + o > start)
+        for s, o, _ in step.ranges)
     assert step.changes_inside(start, end) == expected
     touches = any(s <= end and s + o >= start for s, o, _ in step.ranges)
     assert step.touches(start, end) == touches

@@ -192,10 +192,17 @@ def test_long_quotes_are_found_by_head_and_tail():
     corrected = sentence.replace("question", "questions").replace("Soviet", "Soviet Army")
     new = text.replace("Before it all. Before", "Before everything. Before").replace(
         sentence, corrected)
+    # the search alone, without the mapped range: head and tail, then the whole checked
+    search = QuoteSearch(new)
+    prefix, suffix = context_of(text, text.index(sentence), text.index(sentence) + len(sentence))
+    found = search.find(sentence, prefix, suffix, text.index(sentence) + 5)
+    assert new[found.best.start:found.best.end] == corrected
+    assert found.best.quote_score > 0.85 and not found.best.exact_quote
     report = reanchor(edition, "typed", new)
     result = report.results[0]
     assert result.outcome == "fuzzy"
     assert result.new_quote == corrected and result.score >= 0.9
+    assert edition.quote(edition.annotations[aid]) == corrected
 
 
 def test_a_long_quote_moved_far_away_is_moved():
