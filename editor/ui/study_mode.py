@@ -110,13 +110,21 @@ def _short(text: str, width: int = 70) -> str:
 # the clean reading: a highlighter that lets struck-out words vanish
 
 
-def _vanishing_format() -> QTextCharFormat:
-    """Zero-size, transparent characters: laid out with no width, drawn as nothing."""
+#: pixels kept open where struck-out words vanished, for the ⟦⟧ drawn there
+ELISION_GAP = 13
+
+
+def _vanishing_format(gap: int = 0) -> QTextCharFormat:
+    """Zero-size, transparent characters: laid out with no width (``gap`` pixels after
+    each, for the first character of a hidden passage), drawn as nothing."""
     fmt = QTextCharFormat()
     fmt.setFontPointSize(0.01)
     fmt.setForeground(QBrush(Qt.GlobalColor.transparent))
     fmt.setFontStrikeOut(False)
     fmt.setFontUnderline(False)
+    if gap:
+        fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+        fmt.setFontLetterSpacing(gap)
     return fmt
 
 
@@ -125,11 +133,13 @@ class CleanReadingHighlighter(AnnotationHighlighter):
     ranges :meth:`StudyMode.vanished` gives are made to vanish."""
 
     VANISH = None
+    GAP = None
 
     def __init__(self, pane, study: "StudyMode"):
         self.study = study
         if CleanReadingHighlighter.VANISH is None:
             CleanReadingHighlighter.VANISH = _vanishing_format()
+            CleanReadingHighlighter.GAP = _vanishing_format(ELISION_GAP)
         super().__init__(pane)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
@@ -152,6 +162,8 @@ class CleanReadingHighlighter(AnnotationHighlighter):
             u_lo = pane.pmap.to_qt(lo) - qt_start
             u_hi = pane.pmap.to_qt(hi) - qt_start
             self.setFormat(u_lo, u_hi - u_lo, self.VANISH)
+            if lo == s:          # where the passage begins, room for its ⟦⟧
+                self.setFormat(u_lo, 1, self.GAP)
 
 
 class ElisionMarks(QWidget):
@@ -203,10 +215,10 @@ class ElisionMarks(QWidget):
             cursor = QTextCursor(edit.document())
             cursor.setPosition(min(pane.pmap.to_qt(s), length))
             caret = edit.cursorRect(cursor)
-            width = 8.0
-            # the mark sits mostly in the space the hidden words leave
-            out.append((QRectF(caret.left() - width * 0.25, caret.top() + 1, width,
-                               caret.height() * 0.5), (s, e)))
+            # the mark sits in the gap the first hidden character keeps open
+            height = caret.height()
+            out.append((QRectF(caret.left() + 2, caret.top() + height * 0.22,
+                               ELISION_GAP - 4, height * 0.56), (s, e)))
         return out
 
     def _mark_at(self, pos):
@@ -225,13 +237,14 @@ class ElisionMarks(QWidget):
         colour.setAlpha(190)
         painter.setPen(QPen(colour, 1.1))
         for rect, _rng in marks:
-            # a tiny ⟦⟧: two double brackets, drawn (fonts may lack the glyph)
-            for x, side in ((rect.left() + 1.5, 1), (rect.right() - 1.5, -1)):
-                for dx in (0.0, 1.8 * side):
-                    painter.drawLine(QPointF(x + dx, rect.top()), QPointF(x + dx, rect.bottom()))
-                painter.drawLine(QPointF(x, rect.top()), QPointF(x + 2.6 * side, rect.top()))
+            # a small ⟦⟧, drawn (fonts may lack the glyph): two square brackets, doubled
+            for x, side in ((rect.left(), 1), (rect.right(), -1)):
+                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+                painter.drawLine(QPointF(x + 1.6 * side, rect.top()),
+                                 QPointF(x + 1.6 * side, rect.bottom()))
+                painter.drawLine(QPointF(x, rect.top()), QPointF(x + 2.8 * side, rect.top()))
                 painter.drawLine(QPointF(x, rect.bottom()),
-                                 QPointF(x + 2.6 * side, rect.bottom()))
+                                 QPointF(x + 2.8 * side, rect.bottom()))
         painter.end()
 
 
@@ -972,9 +985,13 @@ class StudyMode(QObject):
         w.addToolBar(bar)
         bar.hide()
         self.toolbar = bar
+        # (the docks' own show/hide actions too: outside study mode they have nothing
+        # to show)
         self.study_actions = [*self.version_actions.values(), *self.layer_actions.values(),
                               self.act_diplomatic, self.act_clean, self.act_leave,
-                              self.act_overview]
+                              self.act_overview,
+                              *(d.toggleViewAction() for d in (self.table_dock, self.figures_dock,
+                                                               self.guide_dock))]
         for act in self.study_actions:
             act.setEnabled(False)
 
@@ -1416,7 +1433,11 @@ class StudyMode(QObject):
                 continue
             start, end = rng
             pane.select_range(start, end)
-            pane.counterpart = (start, end)
+            if self.reading == "clean" and any(
+                    s <= start and end <= e for s, e in self.vanished(pane.witness_id)):
+                pane.counterpart = (start, start)   # hidden words: a bar at their place
+            else:
+                pane.counterpart = (start, end)
             pane.editor.viewport().update()
         w.statusBar().showMessage(
             f"{variant.number}. {KIND_LABELS.get(variant.kind, variant.kind)}: "
