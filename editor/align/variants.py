@@ -713,7 +713,7 @@ def _separate(places: list[_Place], a: str, b: str) -> None:
 
 
 def _swapped(alignment: Alignment) -> Alignment:
-    from editor.align.alignment import Segment
+    """The same alignment seen from the other witness."""
     flip = {INSERT: DELETE, DELETE: INSERT}
     return Alignment(alignment.b, alignment.a,
                      [Segment(flip.get(s.op, s.op), s.b_start, s.b_end, s.a_start, s.a_end)

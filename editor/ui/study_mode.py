@@ -323,11 +323,8 @@ class VariantTableModel(QAbstractTableModel):
             return None
         if column == 0:
             return str(v.number)
-        if column == 1:
-            label = KIND_LABELS.get(v.kind, v.kind)
-            if v.witness and v.witness in self.labels:
-                label += f" · {self.labels[v.witness].lower()}"
-            return label
+        if column == 1:     # which version: the other one's reading says "not in it"
+            return KIND_LABELS.get(v.kind, v.kind)
         if column in (2, 3):
             reading = v.readings[self.pair[column - 2]]
             return _short(reading, 90) if reading.strip() else "— (not in this version)"
@@ -411,7 +408,7 @@ class VariantTable(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 40), (1, 245), (4, 165), (6, 36)):
+        for column, width in ((0, 40), (1, 185), (4, 200), (6, 36)):
             self.table.setColumnWidth(column, width)
 
         self.kind_filter = QComboBox()
