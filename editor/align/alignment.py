@@ -321,10 +321,15 @@ class Alignment:
         def project(pos: int, at_end: bool) -> int:
             seg = self._find(starts, pos - 1 if at_end and pos > 0 else pos, side)
             if seg is None:
+                # a position no segment covers (whitespace trimmed off a difference, or the
+                # very end): the end, on the other side, of the last segment before it
                 if not self.segments:
                     return 0
-                last = self.segments[-1]
-                return last.b_end if side == "a" else last.a_end
+                i = bisect.bisect_right(starts, pos) - 1
+                before = self.segments[max(0, i)]
+                if i < 0:
+                    return before.b_start if side == "a" else before.a_start
+                return before.b_end if side == "a" else before.a_end
             lo, hi = (seg.a_start, seg.a_end) if side == "a" else (seg.b_start, seg.b_end)
             olo, ohi = (seg.b_start, seg.b_end) if side == "a" else (seg.a_start, seg.a_end)
             if seg.op == EQUAL:
