@@ -218,16 +218,19 @@ def test_missing_image_is_reported_and_located_again(make_window, sample_path, t
     assert os.path.basename(shown.path) in panel.banner_text.text()
     assert len(feature.last_missing) == 3
     qtbot.waitUntil(lambda: "3 page images are missing" in window.statusBar().currentMessage())
+    assert feature.missing_button.isVisibleTo(window) and "3 page images missing" in \
+        feature.missing_button.text()
     assert window.panes[1].editor.toPlainText() == edition.witnesses["handwritten"].text
     # Locate Image… on the first: the two others moved with it are found too
     assert feature.locate_image(panel.page_id,
                                 str(tmp_path / "moved" / os.path.basename(shown.path)))
     assert facsimile.missing_pages(window.doc.edition, window.doc.path) == []
     assert not panel.banner.isVisibleTo(panel) and panel.view.pixmap_item is not None
+    assert not feature.missing_button.isVisibleTo(window)
     assert window.doc.modified
     shortcut(window.panes[1].editor, "Ctrl+Z")
     assert len(facsimile.missing_pages(window.doc.edition, window.doc.path)) == 3
-    assert panel.banner.isVisibleTo(panel)
+    assert panel.banner.isVisibleTo(panel) and feature.missing_button.isVisibleTo(window)
 
 
 def test_an_unreadable_image_is_reported_too(make_window, sample_path, tmp_path):
@@ -372,3 +375,40 @@ def test_sample_facsimile_edition_opens_with_pages_and_regions(make_window):
     assert any(z.annotation == addition.id for z in panel.page().zones)
     assert any(panel.view.zone_items[z.id].lit for z in panel.page().zones
                if z.annotation == addition.id)
+
+
+def test_drag_a_region_to_move_it_and_the_context_menu(make_window, sample_path, tmp_path):
+    window = make_window(sample_path)
+    feature = feature_of(window)
+    feature.add_images([page_image(tmp_path / "p.png")], witness="typed")
+    panel = feature.panels[0]
+    zid = draw_rectangle(panel, (100, 200), (200, 260))
+    before = facsimile.find_zone(window.doc.edition, zid)[1].points
+    drag(panel.view, (150, 230), (250, 330))             # navigate mode: the region moves
+    after = facsimile.find_zone(window.doc.edition, zid)[1].points
+    dx, dy = after[0][0] - before[0][0], after[0][1] - before[0][1]
+    assert abs(dx - 100) <= 3 and abs(dy - 100) <= 3
+    assert all(abs((a[0] - b[0]) - dx) < 0.01 and abs((a[1] - b[1]) - dy) < 0.01
+               for a, b in zip(after, before))           # moved whole, not reshaped
+    shortcut(window.panes[0].editor, "Ctrl+Z")
+    assert facsimile.find_zone(window.doc.edition, zid)[1].points == before
+    # a right click on a region offers what can be done with it
+    centre = panel.view.mapFromScene(QPointF(150, 230))
+    QTest.mouseClick(panel.view.viewport(), Qt.MouseButton.RightButton,
+                     Qt.KeyboardModifier.NoModifier, centre)
+    texts = [a.text() for a in panel.menu.actions() if not a.isSeparator()]
+    assert "Link Region to Selected &Text" in texts and "Delete Region" in texts
+    assert panel.view.selected_zone() == zid
+
+
+def test_a_new_editions_images_become_relative_when_first_saved(make_window, tmp_path):
+    window = make_window()
+    feature = feature_of(window)
+    (tmp_path / "work").mkdir()
+    image = page_image(tmp_path / "work" / "p.png")
+    assert feature.add_images([image], witness="typed")
+    assert window.doc.edition.surfaces[0].path == image.replace(os.sep, "/")   # no file yet
+    target = tmp_path / "work" / "new.variorum.xml"
+    assert window.save_to(str(target), new_name=True)
+    assert [p.path for p in native.load(target).edition.surfaces] == ["p.png"]
+    assert not window.doc.modified

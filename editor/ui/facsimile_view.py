@@ -21,6 +21,7 @@ moved with it.
 
 from __future__ import annotations
 
+import math
 import os
 from collections import OrderedDict
 
@@ -236,12 +237,13 @@ class PageView(QGraphicsView):
                 return zone_id
         return ""
 
-    def select_zone(self, zone_id: str) -> None:
+    def select_zone(self, zone_id: str, reveal: bool = True) -> None:
         self.scene().clearSelection()
         item = self.zone_items.get(zone_id)
         if item is not None:
             item.setSelected(True)
-            self.ensureVisible(item, 40, 40)
+            if reveal:
+                self.ensureVisible(item, 40, 40)
 
     # -- zoom, fit, rotation --------------------------------------------------------------
     def _rotated_size(self) -> tuple[float, float]:
@@ -383,7 +385,15 @@ class PageView(QGraphicsView):
         if self.mode == "polygon":
             return
         super().mouseReleaseEvent(event)
-        moved = [item for item in self.zone_items.values() if item.pos() != QPointF(0, 0)]
+        moved = []
+        for item in self.zone_items.values():
+            offset = item.pos()
+            if offset == QPointF(0, 0):
+                continue
+            if math.hypot(offset.x(), offset.y()) * self.scale_factor < 3:
+                item.setPos(0, 0)   # a hand that shook while clicking did not mean to move it
+            else:
+                moved.append(item)
         for item in moved:
             offset = item.pos()
             points = [(p.x() + offset.x(), p.y() + offset.y()) for p in item.polygon()]
@@ -664,6 +674,9 @@ class FacsimilePanel(QWidget):
                                        f"read ({why}): {path}"
             self.banner_text.setText(self.missing_message)
             self.banner.show()
+            self._shown = None   # try the file again next time
+            if page.width > 0 and page.height > 0:   # its regions stay in sight and usable
+                pixmap = _placeholder(page.width, page.height)
         else:
             self.missing_message = ""
             self.banner.hide()
@@ -688,7 +701,7 @@ class FacsimilePanel(QWidget):
         selected = self.view.selected_zone()
         self.view.set_zones(zones, editable=not self.window.doc.read_only)
         if selected:
-            self.view.select_zone(selected)
+            self.view.select_zone(selected, reveal=False)
         self._relight()
 
     def _relight(self) -> None:
@@ -874,6 +887,12 @@ class FacsimileFeature(QObject):
         self._rebasing = False
         self._sized = False
         self._build_menu()
+        self.missing_button = QPushButton()
+        self.missing_button.setFlat(True)
+        self.missing_button.setStyleSheet("QPushButton { color: #8a4b00; padding: 0 6px; }")
+        self.missing_button.clicked.connect(lambda: self.locate_image())
+        self.missing_button.hide()
+        window.statusBar().addPermanentWidget(self.missing_button)
         doc = window.doc
         doc.changed.connect(self._doc_changed)
         window.editionShown.connect(self._edition_shown)
@@ -1059,8 +1078,14 @@ class FacsimileFeature(QObject):
     def _doc_changed(self, change, undo, origin) -> None:
         if change.header_changed:
             self._update_titles()
+            if any(panel.hovered for panel in self.panels):
+                self.light_words_of("")   # the region hovered may be gone (undo, delete)
             for panel in self.panels:
                 panel.refresh()
+            # a header change is rare (never a keystroke): look at the files again
+            self.last_missing = facsimile.missing_pages(self.window.doc.edition,
+                                                        self.window.doc.path)
+            self._update_missing_button(self.last_missing)
         elif any((change.before.get(i) is None) != (change.after.get(i) is None)
                  for i in change.annotation_ids):
             for panel in self.panels:
@@ -1070,6 +1095,7 @@ class FacsimileFeature(QObject):
         self._edition_path = self.window.doc.path
         self._sync_panels(reset_visibility=True)
         self.last_missing = facsimile.missing_pages(self.window.doc.edition, self.window.doc.path)
+        self._update_missing_button(self.last_missing)
         # after the window's own "Opened …" message
         QTimer.singleShot(0, self.report_missing)
 
@@ -1079,6 +1105,7 @@ class FacsimileFeature(QObject):
             return
         missing = facsimile.missing_pages(self.window.doc.edition, self.window.doc.path)
         self.last_missing = missing
+        self._update_missing_button(missing)
         if missing:
             first = facsimile.describe_missing(missing[0], self.window.doc.path)
             more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
@@ -1086,6 +1113,15 @@ class FacsimileFeature(QObject):
                 f"{len(missing)} page image{'s are' if len(missing) > 1 else ' is'} missing: "
                 f"{first}{more}. Use Facsimile ▸ Locate Image… to find "
                 f"{'them' if len(missing) > 1 else 'it'}.", 15000)
+
+    def _update_missing_button(self, missing) -> None:
+        """A lasting sign in the status bar while images are missing (messages pass)."""
+        count = len(missing)
+        self.missing_button.setVisible(bool(count))
+        self.missing_button.setText(f"⚠ {count} page image{'s' * (count != 1)} missing")
+        self.missing_button.setToolTip("\n".join(
+            facsimile.describe_missing(page, self.window.doc.path) for page in missing[:8])
+            + "\n\nClick to locate them.")
 
     def _file_saved(self, path: str) -> None:
         """After Save As into another folder (or the first save), point the image paths
@@ -1166,8 +1202,9 @@ class FacsimileFeature(QObject):
         if not self.push(lambda ed: facsimile.relocate_images(ed, window.doc.path, page_id,
                                                               new_path)):
             return False
-        after = len(facsimile.missing_pages(edition, window.doc.path))
         self.last_missing = facsimile.missing_pages(edition, window.doc.path)
+        after = len(self.last_missing)
+        self._update_missing_button(self.last_missing)
         window.statusBar().showMessage(
             f"Found {before - after} page image{'s' * (before - after != 1)}"
             + (f"; {after} still missing." if after else "."), 8000)
@@ -1368,6 +1405,20 @@ def set_word_highlight(pane, ranges: list[tuple[int, int]]) -> None:
         ours.append(selection)
     if ours or len(kept) != len(editor.extraSelections()):
         editor.setExtraSelections(kept + ours)
+
+
+def _placeholder(width: int, height: int) -> QPixmap:
+    """A blank page of the recorded size, standing for an image that cannot be shown."""
+    pixmap = QPixmap(width, height)
+    pixmap.fill(QColor("#e9e6df"))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#8a8a8a"))
+    font = painter.font()
+    font.setPixelSize(max(12, width // 30))
+    painter.setFont(font)
+    painter.drawText(pixmap.rect(), int(Qt.AlignmentFlag.AlignCenter), "image not available")
+    painter.end()
+    return pixmap
 
 
 def _escape(text: str) -> str:
