@@ -90,3 +90,26 @@ def test_sample_facsimile_edition_lists_all_its_images(capsys):
     assert main(["facsimile", "list", str(sample)]) == 0
     out = capsys.readouterr().out
     assert "typed:" in out and "handwritten:" in out and "MISSING" not in out
+
+
+def test_facsimile_core_and_command_run_without_qt(tmp_path, edition_file):
+    """The model, the file format and the command never need Qt (napari's rule)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.conftest import ROOT
+    image = write_tiff(tmp_path / "scan.tif", [(20, 30), (40, 50)])
+    script = textwrap.dedent(f"""
+        import sys
+        sys.modules["PySide6"] = None
+        from editor.cli import main
+        code = main(["facsimile", "add", {str(edition_file)!r}, "--witness", "typed",
+                     {image!r}])
+        assert code == 0, code
+        assert "PySide6" not in {{m.split(".")[0] for m in sys.modules if sys.modules[m]}}
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(native.load(edition_file).edition.surfaces) == 2
