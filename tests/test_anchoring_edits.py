@@ -333,3 +333,14 @@ def test_every_kind_declares_its_edges_in_one_place():
         assert s.start_bias == (-1 if s.inclusive_start else 1)
         assert s.end_bias == (1 if s.inclusive_end else -1)
         assert s.point_bias in (-1, 1)
+
+
+def test_an_orphan_keeps_the_record_of_its_first_words():
+    from editor.model import Anchoring
+    edition = _edition("one two three four")
+    # an orphan a person stretched over some words without settling it (or a hand-made file)
+    ann = Annotation("s", "typed", 4, 7, "sic", status="orphaned",
+                     anchoring=Anchoring("orphaned", "tow", 4, 7, 0.0))
+    edition.add_annotation(ann)
+    ops.edit_text(edition, "typed", 3, 8, " ")
+    assert ann.is_point and ann.anchoring.quote == "tow" and not ann.history

@@ -259,7 +259,7 @@ def test_the_same_text_leaves_everything_exact():
     original = copy.deepcopy(edition)
     report = reanchor(edition, "typed", OLD.replace("\n", "\r\n"))   # normalised first
     assert set(_outcomes(report).values()) == {"exact"}
-    assert edition == original and not report.change.before
+    assert edition == original and report.change.empty
 
 
 def test_cancelling_leaves_the_edition_untouched_and_progress_is_reported():

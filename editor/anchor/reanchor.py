@@ -249,8 +249,9 @@ def reanchor(edition: Edition, witness_id: str, new_text: str, who: str = "",
     report = ReanchorReport(witness_id, len(old_text), len(new_text), len(step.ranges))
     for target, placement in zip(targets, placements):
         report.results.append(_result(target, placement, old_text, new_text))
-    report.change = _apply(edition, witness_id, old_text, new_text, step, targets,
-                           placements, report.results, who)
+    if new_text != old_text:     # the same text: nothing to do, nothing to undo
+        report.change = _apply(edition, witness_id, old_text, new_text, step, targets,
+                               placements, report.results, who)
     return report
 
 

@@ -213,7 +213,9 @@ def map_annotation(annotation: Annotation, step: StepMap, witness: str, old_text
         else:
             new_start = step.map(start, kind.start_bias)
             new_end = max(new_start, step.map(end, kind.end_bias))
-            newly_orphaned = new_end == new_start
+            # an orphan (already collapsed, normally) keeps the record of its first words
+            newly_orphaned = new_end == new_start and not (
+                annotation.anchoring is not None and annotation.anchoring.state == "orphaned")
             words_changed = step.changes_inside(start, end)
         if (new_start, new_end) != (start, end) or words_changed:
             changed = True
@@ -281,26 +283,34 @@ def edit_text(edition: Edition, witness: str, start: int, end: int, new_text: st
     # One pass; everything here is integer comparison except for the few annotations that
     # meet the edit.  (Measured in bench/bench_anchoring.py: a sorted index would save
     # little, since every annotation after the edit must be shifted anyway.)
+    touched = []
     for ann in edition.annotations.values():
-        own = ann.witness == witness
         cp = ann.counterpart
-        cp_here = cp is not None and cp.witness == witness
-        if not (own or cp_here):
+        if cp is None:              # the common case, kept short
+            if ann.witness == witness:
+                if ann.start > end:
+                    ann.start += delta
+                    ann.end += delta
+                elif ann.end >= start:
+                    touched.append(ann)
             continue
+        own = ann.witness == witness
+        cp_here = cp.witness == witness
         if (own and ann.start <= end and ann.end >= start) or \
                 (cp_here and cp.start <= end and cp.end >= start):
-            snapshot = ann.copy()
-            if map_annotation(ann, step, witness, old_text, who, stamp):
-                before[ann.id] = snapshot
-                after[ann.id] = ann.copy()
+            touched.append(ann)
             continue
-        if delta:
-            if own and ann.start > end:
-                ann.start += delta
-                ann.end += delta
-            if cp_here and cp.start > end:
-                cp.start += delta
-                cp.end += delta
+        if own and ann.start > end:
+            ann.start += delta
+            ann.end += delta
+        if cp_here and cp.start > end:
+            cp.start += delta
+            cp.end += delta
+    for ann in touched:
+        snapshot = ann.copy()
+        if map_annotation(ann, step, witness, old_text, who, stamp):
+            before[ann.id] = snapshot
+            after[ann.id] = ann.copy()
     for surface in edition.surfaces:
         if surface.witness == witness and surface.text_start >= start:
             # a page start is recorded like a zone (by the surface's id); bias -1: text
