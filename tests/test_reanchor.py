@@ -386,3 +386,11 @@ def test_the_bit_parallel_edit_distance_agrees_with_the_textbook_table(a, b, pre
             row[j] = min(rows[j] + 1, row[j - 1] + 1, rows[j - 1] + (a[i - 1] != b[j - 1]))
         rows = row
     assert levenshtein(a, b, prefix) == (min(rows) if prefix else rows[-1])
+
+
+def test_repair_keeps_a_range_whose_file_gives_no_words():
+    edition = _edition("one two three")
+    ops.add_annotation(edition, "typed", 4, 7, "unclear", annotation_id="u")
+    problems = repair_on_load(edition, {"u": ""})
+    assert [p.code for p in problems] == ["empty-quote"]
+    assert (edition.annotations["u"].start, edition.annotations["u"].end) == (4, 7)

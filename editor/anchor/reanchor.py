@@ -425,6 +425,8 @@ def repair_on_load(edition: Edition, mismatched: dict[str, str],
     stamp = now_iso()
     total = len(mismatched)
     for done, (aid, quote) in enumerate(mismatched.items()):
+        if progress is not None:
+            progress(done, total)
         ann = edition.annotations.get(aid)
         if ann is None or ann.witness not in edition.witnesses:
             continue
@@ -435,10 +437,13 @@ def repair_on_load(edition: Edition, mismatched: dict[str, str],
         start = min(max(ann.start, 0), len(text))
         end = min(max(ann.end, start), len(text))
         if not quote:
-            placement = Placement("moved", start, start, 1.0)   # a point: nothing to find
-        else:
-            prefix, suffix = context_of(text, start, end, CONTEXT_CHARS)
-            placement = locate_quote(search, quote, prefix, suffix, start)
+            # the file gives no words to look for: its range is all there is
+            problems.append(Problem("warning", "empty-quote",
+                                    "the file gives no words for it, though its range covers "
+                                    f"{text[start:end]!r}; its range was kept", aid))
+            continue
+        prefix, suffix = context_of(text, start, end, CONTEXT_CHARS)
+        placement = locate_quote(search, quote, prefix, suffix, start)
         old = (ann.start, ann.end)
         if placement.outcome == "moved":
             ann.start, ann.end = placement.start, placement.end
@@ -467,6 +472,6 @@ def repair_on_load(edition: Edition, mismatched: dict[str, str],
             problems.append(Problem("warning", "orphaned",
                                     f"its quote {quote!r} is no longer in the text; kept as "
                                     "an orphan for review", aid))
-        if progress is not None:
-            progress(done + 1, total)
+    if progress is not None:
+        progress(total, total)
     return problems
