@@ -23,7 +23,7 @@ def register(sub) -> None:
                     "status 0 without conflicts, 1 with conflicts (the output is written "
                     "either way), 2 when nothing was written (an unreadable file, or copies "
                     "whose texts differ).")
-    p.add_argument("mine", help="your copy (.xml); its version wins nothing silently")
+    p.add_argument("mine", help="your copy (.xml); a conflict keeps its version, queried")
     p.add_argument("theirs", help="the other copy (.xml)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xml",
                    help="where to write the merged edition (may be MINE)")
