@@ -89,7 +89,10 @@ def validate_edition(edition: Edition) -> list[Problem]:
         if "split" in ann.attrs:
             try:
                 split = int(ann.attrs["split"])
-                if not 0 <= split <= ann.end - ann.start:
+                # an orphan's split refers to its last words, kept in its anchoring record
+                orphaned = ann.anchoring is not None and ann.anchoring.state == "orphaned"
+                length = len(ann.anchoring.quote) if orphaned else ann.end - ann.start
+                if not 0 <= split <= length:
                     raise ValueError
             except ValueError:
                 add(Problem("error", "bad-split",
