@@ -220,3 +220,21 @@ def test_the_review_package_and_its_commands_work_without_qt():
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_changing_the_words_of_a_counterpart_sends_an_accepted_variant_back():
+    from editor.model import Edition, Span, Witness
+    from editor.model import operations as ops
+    e = Edition()
+    e.add_witness(Witness("typed", text="we pursue work against them"))
+    e.add_witness(Witness("handwritten", text="we speak out against them"))
+    t = e.witnesses["typed"].text
+    ops.add_annotation(e, "handwritten", 3, 12, "variant", annotation_id="v",
+                       counterpart=Span("typed", t.index("pursue"), t.index(" against")))
+    ops.set_status(e, "v", "accepted", "reviewer")
+    i = t.index("work")
+    ops.edit_text(e, "typed", i, i + 4, "labour")        # inside the counterpart
+    ann = e.annotations["v"]
+    assert ann.status == "proposed"
+    assert "counterpart" in ann.history[-1].comment
+    assert e.text("typed")[ann.counterpart.start:ann.counterpart.end] == "pursue labour"

@@ -201,7 +201,8 @@ def map_annotation(annotation: Annotation, step: StepMap, witness: str, old_text
     lose.  A mark whose words are all deleted becomes orphaned, collapsed where its words
     were, keeping its last quote and range in its :class:`Anchoring`.  An accepted mark
     whose words change goes back to ``proposed``, with that recorded in its history.
-    A variant's counterpart in ``witness`` maps as a mark (start +1, end -1) or a point.
+    A variant's counterpart in ``witness`` maps as a mark (start +1, end -1) or a point;
+    an accepted variant whose counterpart's words change also goes back to ``proposed``.
     """
     changed = False
     kind = spec(annotation.kind)
@@ -246,9 +247,15 @@ def map_annotation(annotation: Annotation, step: StepMap, witness: str, old_text
         else:
             s = step.map(cp.start, 1)
             new_cp = (s, max(s, step.map(cp.end, -1)))
-        if new_cp != (cp.start, cp.end):
+        cp_words_changed = cp.start < cp.end and step.changes_inside(cp.start, cp.end)
+        if new_cp != (cp.start, cp.end) or cp_words_changed:
             annotation.counterpart = Span(cp.witness, *new_cp)
             changed = True
+            if cp_words_changed and annotation.status == "accepted":
+                # the claim ties two readings: changing either reading changes the claim
+                annotation.status = "proposed"
+                annotation.record("modified", who, "the words of its counterpart were changed",
+                                  when or now_iso())
     return changed
 
 

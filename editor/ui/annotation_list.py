@@ -125,9 +125,10 @@ class AnnotationFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_filter(self, **values) -> None:
+        self.beginFilterChange()
         for key, value in values.items():
             setattr(self, key, value or "")
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802
         ann = self.sourceModel().annotation(row)
@@ -199,6 +200,7 @@ class AnnotationList(QWidget):
                        self.status_filter):
             filters.addWidget(widget)
         filters.addWidget(self.text_filter, 1)
+        self.filter_row = filters
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(filters)
@@ -214,6 +216,10 @@ class AnnotationList(QWidget):
         document.reset.connect(self._fill_filters)
         document.changed.connect(lambda change, *_: change.header_changed and self._fill_filters())
         self._fill_filters()
+
+    def add_filter_widget(self, widget: QWidget) -> None:
+        """Add a filter control (e.g. author, reviewer) before the text filter."""
+        self.filter_row.insertWidget(self.filter_row.count() - 1, widget)
 
     def _fill_filters(self) -> None:
         edition = self.doc.edition

@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
                                                 text=guess)
         settings.set_user_identity(new_name.strip(), (new_initials or guess).strip())
 
-    def _declare_user(self) -> tuple[str, ops.Change | None]:
+    def declare_user(self) -> tuple[str, ops.Change | None]:
         """The user's id and, if they were not yet in the edition, the change declaring them."""
         name = self.ensure_user()
         if not name:
@@ -572,7 +572,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Select the words to mark as "
                                          f"{spec(kind).label.lower()} first.", 5000)
             return
-        who, declared = self._declare_user()
+        who, declared = self.declare_user()
         attrs: dict[str, str] = {}
         counterpart = None
         if kind == "note":

@@ -276,9 +276,8 @@ class ReviewMode(QObject):
         self.reviewer_filter = QComboBox()
         self.reviewer_filter.setObjectName("reviewerFilter")
         self.reviewer_filter.setToolTip("Show the annotations one reviewer decided on")
-        row = alist.layout().itemAt(0).layout()
-        row.insertWidget(row.indexOf(alist.text_filter), self.author_filter)
-        row.insertWidget(row.indexOf(alist.text_filter), self.reviewer_filter)
+        alist.add_filter_widget(self.author_filter)
+        alist.add_filter_widget(self.reviewer_filter)
         self.author_filter.activated.connect(self._people_filters_changed)
         self.reviewer_filter.activated.connect(self._people_filters_changed)
         self._fill_people_filters()
@@ -558,7 +557,7 @@ class ReviewMode(QObject):
                                   "Not Accept Their Own Annotations).")
                         return False
                 comment = comment or "accepted by its own author"
-        who, declared = self.window._declare_user()
+        who, declared = self.window.declare_user()
         try:
             change = ops.set_status(self.doc.edition, ann.id, status, who, comment)
         except ValueError as exc:
@@ -680,7 +679,7 @@ class ReviewMode(QObject):
         try:
             theirs = native.load(path).edition
             check_same_texts(self.doc.edition, theirs)   # before declaring anyone
-            who, declared = self.window._declare_user()
+            who, declared = self.window.declare_user()
             result = merge_editions(self.doc.edition, theirs, who=who)
         except VariorumError as exc:
             self.window.show_error(f"Could not merge {name}", str(exc))
@@ -917,7 +916,7 @@ class DifferencesPanel(QWidget):
                 f"The same {proposal.kind} was proposed and rejected ({twin.id}); mark the "
                 "difference explained (E) or propose another kind.", 8000)
             return
-        who, declared = self.window._declare_user()
+        who, declared = self.window.declare_user()
         change = props.propose(self.doc.edition, [proposal], who)
         if declared is not None:
             change = ops.combine([declared, change], change.description)
@@ -946,7 +945,7 @@ class DifferencesPanel(QWidget):
                 f"{len(skipped)} unexplained difference(s) had their proposal rejected "
                 "before; nothing proposed.", 6000)
             return 0
-        who, declared = self.window._declare_user()
+        who, declared = self.window.declare_user()
         change = props.propose(edition, wanted, who,
                                f"Propose annotations for {len(wanted)} differences")
         if declared is not None:
