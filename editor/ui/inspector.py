@@ -15,14 +15,11 @@ from editor.model import operations as ops
 from editor.model.annotation import CERTAINTIES, Annotation
 from editor.model.edition import Hand, make_ncname
 from editor.model.kinds import KIND_IDS, NOTE_TYPES, spec
+from editor.ui.richtext import escape
 
 PLACES = ["", "above", "below", "inline", "margin", "margin-left", "margin-right", "top",
           "bottom", "overwritten", "interlinear", "opposite"]
 REASONS = ["", "illegible", "faded", "damage", "omitted", "cancelled", "overwritten"]
-
-
-def _escape(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class _NoteEdit(QPlainTextEdit):
@@ -205,16 +202,16 @@ class Inspector(QWidget):
         edition = self.doc.edition
         quote = edition.quote(ann)
         witness = edition.witnesses.get(ann.witness)
-        where = f"{_escape(witness.label if witness else ann.witness)}, " \
+        where = f"{escape(witness.label if witness else ann.witness)}, " \
                 f"characters {ann.start}–{ann.end}"
         shown = quote if len(quote) <= 160 else quote[:157] + "…"
         extra = ""
         if ann.anchoring is not None:
             extra = (f"<br><span style='color:#a00'>{ann.anchoring.state}: was "
-                     f"“{_escape(ann.anchoring.quote[:80])}”</span>")
-        self.heading.setText(f"<b>{_escape(spec(ann.kind).label)}</b> "
+                     f"“{escape(ann.anchoring.quote[:80])}”</span>")
+        self.heading.setText(f"<b>{escape(spec(ann.kind).label)}</b> "
                              f"<span style='color:#666'>{ann.id}</span><br>{where}<br>"
-                             f"“{_escape(shown)}”{extra}")
+                             f"“{escape(shown)}”{extra}")
         self.kind.setCurrentIndex(max(0, self.kind.findData(ann.kind)))
         allowed = set(spec(ann.kind).attributes)
         for name in ("hand", "place", "rend", "reason", "extent", "corr", "expan", "type",
@@ -247,16 +244,16 @@ class Inspector(QWidget):
         if cp is not None:
             other = edition.witnesses.get(cp.witness)
             reading = other.text[cp.start:cp.end] if other else ""
-            self.counterpart.setText(f"{_escape(other.label if other else cp.witness)}: "
-                                     f"“{_escape(reading[:120]) or '(nothing: a point)'}” "
+            self.counterpart.setText(f"{escape(other.label if other else cp.witness)}: "
+                                     f"“{escape(reading[:120]) or '(nothing: a point)'}” "
                                      f"at {cp.start}")
         else:
             self.counterpart.setText("(not linked)")
         if not self.note.hasFocus():
             self.note.setPlainText(ann.note)
         author = edition.person_name(ann.author) if ann.author else "unknown"
-        self.who.setText(f"{_escape(author)}<br><span style='color:#666'>created "
-                         f"{_escape(ann.created or '?')}, changed {_escape(ann.modified or '?')}"
+        self.who.setText(f"{escape(author)}<br><span style='color:#666'>created "
+                         f"{escape(ann.created or '?')}, changed {escape(ann.modified or '?')}"
                          "</span>")
         self.status.setText(f"<b>{ann.status}</b>")
         self.history.clear()

@@ -24,6 +24,7 @@ from editor.model.kinds import spec
 from editor.ui import style
 from editor.ui.annotation_index import WitnessIndex
 from editor.ui.positions import PositionMap, qt_text_to_model
+from editor.ui.richtext import escape
 
 
 _UNDO_KEYS = {QKeySequence("Ctrl+Shift+Z")[0].toCombined(), QKeySequence("Ctrl+Y")[0].toCombined()}
@@ -236,7 +237,7 @@ class WitnessPane(QWidget):
             self.title.setText("")
             return
         count = len(self.index) if self.index is not None else 0
-        self.title.setText(f"<span style='color:#555'>{_escape(witness.kind)} version · "
+        self.title.setText(f"<span style='color:#555'>{escape(witness.kind)} version · "
                            f"{count} mark{'s' if count != 1 else ''}</span>")
 
     def _chosen(self, row: int) -> None:
@@ -545,14 +546,12 @@ class WitnessPane(QWidget):
                 detail.append(self.edition.hand_label(hand))
             if ann.attrs.get("place"):
                 detail.append(ann.attrs["place"])
-            head = f"<b>{_escape(label)}</b>" + (f" ({_escape(', '.join(detail))})" if detail else "")
+            head = f"<b>{escape(label)}</b>" + (f" ({escape(', '.join(detail))})" if detail else "")
             if ann.note:
-                head += f": {_escape(ann.note[:400])}"
+                head += f": {escape(ann.note[:400])}"
             if ann.status != "proposed":
                 head += f" <i>[{ann.status}]</i>"
             lines.append(head)
         QToolTip.showText(global_pos, "<br>".join(lines), self.editor)
 
 
-def _escape(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
