@@ -73,19 +73,28 @@ def test_a_save_killed_at_random_moments_leaves_a_whole_version(tmp_path, safety
     folder.mkdir()
     target = folder / "edition.variorum.xml"
     target.write_bytes(native.to_bytes(old))
+    errors = open(tmp_path / "helper-stderr.txt", "w+")
     helper = subprocess.Popen([sys.executable, "-c", HELPER, str(ROOT), str(target), *paths],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                              text=True)
+
+    def line() -> str:
+        text = helper.stdout.readline()
+        if not text:
+            errors.seek(0)
+            pytest.fail(f"the saving process stopped by itself:\n{errors.read()}")
+        return text.strip()
     rng = random.Random(20240917)
     mid_write = 0
     try:
         for _round in range(KILLS):
             helper.stdin.write("go\n")
             helper.stdin.flush()
-            pid = int(helper.stdout.readline())
-            assert helper.stdout.readline().strip() == "saving"   # at least one save done
+            pid = int(line())
+            assert line() == "saving"                             # at least one save done
             time.sleep(rng.uniform(0, 0.02))                      # then a random moment
             os.kill(pid, signal.SIGKILL)
-            assert int(helper.stdout.readline()) == signal.SIGKILL
+            assert int(line()) == signal.SIGKILL, "the saver ended without being killed"
             mid_write += any(name.endswith(".tmp") for name in os.listdir(folder))
             on_disk = target.read_bytes()
             assert on_disk in versions, "the file is neither the old nor the new version"
@@ -97,6 +106,7 @@ def test_a_save_killed_at_random_moments_leaves_a_whole_version(tmp_path, safety
     finally:
         helper.stdin.close()
         helper.wait(timeout=10)
+        errors.close()
     safety_figures.add(f"fault injection: {KILLS} saves killed with SIGKILL, {mid_write} of them "
                        "in the middle of a write (a temporary file left); every time the file "
                        "and its backup were a whole version")
