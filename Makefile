@@ -28,7 +28,9 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/variorum --study $(SAMPLE) --screenshot docs/images/study.png --size 1600x1000
+	QT_QPA_PLATFORM=offscreen $(BIN)/python samples/make_facsimiles.py --screenshot docs/images/facsimile.png
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

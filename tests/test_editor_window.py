@@ -319,3 +319,21 @@ def test_every_kind_has_a_shortcut_listed_in_the_readme():
     for kind, keys in KIND_SHORTCUTS.items():
         assert kind in KINDS
         assert keys in readme, f"README does not list {keys} for {kind}"
+
+
+def test_no_two_actions_share_a_shortcut(make_window, sample_path):
+    """Qt silently ignores an ambiguous shortcut, so every key must belong to one action
+    (actions of one context group, such as review-mode letters, are checked together)."""
+    from PySide6.QtGui import QAction
+    window = make_window(sample_path)
+    seen = {}
+    for action in window.findChildren(QAction):
+        if action.shortcutContext() != Qt.ShortcutContext.WindowShortcut:
+            continue
+        for key in action.shortcuts():
+            text = key.toString()
+            if not text:
+                continue
+            assert text not in seen or seen[text] is action, \
+                f"{text} is both {seen[text].text()!r} and {action.text()!r}"
+            seen[text] = action
