@@ -35,9 +35,12 @@ from editor.model.text import is_word_char
 
 _I = re.IGNORECASE
 
-#: how a handwritten version is named in a bracket ("handwritten version", "draft", ...)
-_HW = (r"(?:(?:hand-?written|manuscript)\s+(?:version|draft|text|copy|original|variant)"
-       r"|(?:(?:hand-?written|manuscript)\s+)?draft)")
+#: how the other version is named in a bracket: "handwritten version", "draft", ... or,
+#: in a translation that follows the handwritten version, "typed version", "typescript"
+_HW = (r"(?:(?:hand-?written|manuscript|typed|typewritten)\s+"
+       r"(?:version|draft|text|copy|original|variant)"
+       r"|(?:(?:hand-?written|manuscript)\s+)?draft|typescript)")
+_NAMES_TYPED = re.compile(r"typed|typewritten|typescript", re.IGNORECASE)
 _STRUCK = r"(?:deleted|crossed\s+out|struck\s+(?:out|through)|stricken(?:\s+out)?|erased|cancell?ed)"
 _APOS = r"[’'`]?"
 
@@ -92,6 +95,8 @@ LABELS: tuple[_Label, ...] = (
     _label(_STRUCK + r"\s+by\s+hand", "deletion", "content", "both", "typed",
            description="crossed out by hand"),
     _label(_STRUCK, "deletion", "content", "both", description="crossed out"),
+    _label(r"supplied|supplied\s+by\s+the\s+(?:translator|editor)", "supplied", "content", "both",
+           attrs=(("reason", "omitted"),), description="supplied words"),
     _label(r"unclear|uncertain(?:\s+reading)?|reading\s+uncertain|doubtful(?:\s+reading)?",
            "unclear", "content", "both", description="uncertain reading"),
     _label(r"(?:partly\s+|partially\s+)?(?:illegible|unreadable)", "unclear", "content", "both",
@@ -157,7 +162,7 @@ _META_WORDS = frozenset("""
 illegible unreadable text page document original translation translated translator editor
 note missing handwritten typed typewritten crossed deleted inserted stamp seal signature signed
 unsigned untitled undated blank attachment enclosure redacted excised continued omitted sic
-photo photograph illustration letterhead emblem header footer
+photo photograph illustration letterhead emblem header footer remark
 """.split())
 #: verbs that make a bracket of three words or more read as a sentence about the document
 _SENTENCE_WORDS = frozenset("is are was were has have had been follows follow begins ends "
@@ -201,6 +206,8 @@ class Reading:
     cert: str = ""
     passage: str = ""                 # passage notes: the quoted passage
     description: str = ""
+    #: brackets about the other version: which one they name, "handwritten" or "typed"
+    other: str = ""
 
     def content_of(self, inner: str) -> str:
         return inner[self.content[0]:self.content[1]]
@@ -253,6 +260,8 @@ def _classify_labelled(inner: str, context: Context) -> Reading | None:
         start, end = _stripped(inner, m.end(), len(inner))
         reading = Reading(label.kind, label.shape, label.side, label.hand, dict(label.attrs),
                           (start, end), description=label.description)
+        if label.side == "handwritten" or label.kind == "variant":
+            reading.other = "typed" if _NAMES_TYPED.search(m.group(0)) else "handwritten"
         if label.kind == "note":
             return _note_or_passage(inner, reading)
         if label.kind == "sic":
@@ -298,12 +307,14 @@ def _note_or_passage(inner: str, reading: Reading) -> Reading:
     text = reading.content_of(inner)
     m = _PASSAGE.search(text)
     if m and _HW_MENTION.search(text):
-        quoted = _QUOTED.search(text, m.start())
+        # the passage quoted after the words that tell of it, or else before them
+        quoted = _QUOTED.search(text, m.start()) or _QUOTED.search(text)
         if quoted and quoted.group("passage").strip():
             reading.shape = "passage"
             reading.side = "handwritten"
             reading.hand = "draft"
             reading.passage = quoted.group("passage").strip()
+            reading.other = "handwritten"
     return reading
 
 

@@ -94,6 +94,9 @@ class Form:
     open: str = ""
     close: str = ""
     tight: bool = False
+    #: supplied words written as a bare ``[words]``: checked when written, because words
+    #: that do not read as supplied would come back as a remark and leave the text
+    bare_supplied: bool = False
 
 
 def key_of(annotation_id: str) -> tuple:
@@ -165,7 +168,8 @@ def form_of(ann: Annotation, role: str, other: Witness | None) -> Form:
 def _reuse(reading: Reading, inner: str, ann: Annotation) -> Form:
     prefix, suffix = reading.prefix(inner), reading.suffix(inner)
     if reading.shape == "content":
-        return Form("wrap", prefix, suffix)
+        return Form("wrap", prefix, suffix,
+                    bare_supplied=reading.kind == "supplied" and prefix.strip() == "[")
     if ann.kind == "note":
         return Form("point", close=prefix + ann.note + suffix)
     if ann.kind == "sic":
@@ -201,7 +205,7 @@ def canonical_form(ann: Annotation, role: str = "base", other: Witness | None = 
             return Form("wrap")          # nothing to tie it to: its words, unmarked
         return Form("wrap", f"[not in the {phrase}: ", "]")
     if kind == "supplied":
-        return Form("wrap", "[", "?]" if ann.cert == "low" else "]")
+        return Form("wrap", "[", "?]" if ann.cert == "low" else "]", bare_supplied=True)
     if kind == "unclear":
         return Form("wrap", "[unclear: ", "]")
     if kind == "substitution":
@@ -233,7 +237,12 @@ def canonical_form(ann: Annotation, role: str = "base", other: Witness | None = 
         return Form("point" if ann.is_point else "after", close=f"[{label}: {ann.note}]")
     # remark (and any kind unknown to this version)
     note = ann.note or f"[{spec(kind).label.lower()}]"
-    text = note if _is_bracket(note) else f"[{note}]"
+    if _is_bracket(note):
+        text = note
+    elif "[" in note or "]" in note or classify(note, Context(" ", " ")).kind != "remark":
+        text = f"[Remark: {_flat(note)}]"     # labelled, so that it cannot read as words
+    else:
+        text = f"[{note}]"
     return Form("point" if ann.is_point else "after", close=text,
                 tight=attrs.get("type") == "footnote-call")
 
@@ -275,6 +284,11 @@ class _Point:
     tight: bool = False
     block: bool = False      # at the very start or end of the text: a paragraph of its own
     raw: bool = False        # written exactly, no space added (a substitution's "|")
+    order: int | None = None  # passages of the other witness: their place in it
+    owner: tuple | None = None  # a substitution's "|": the key of its substitution
+    #: passages of the other witness: whether they touch the words before and after them
+    #: there, in which case no space may part them
+    attached: tuple[bool, bool] = (False, False)
 
 
 def render_range(text: str, lo: int, hi: int, spans: list[_Span], points: list[_Point]) -> str:
@@ -285,9 +299,11 @@ def render_range(text: str, lo: int, hi: int, spans: list[_Span], points: list[_
     after every span opened inside it), then opening brackets, outermost first.
     """
     out: list[str] = []
+    spans, points = _without_crossed_substitutions(text, spans, points)
     starts: dict[int, list[_Span]] = {}
     ends: dict[int, list[_Span]] = {}
     at: dict[int, list[_Point]] = {}
+    opened: dict[int, tuple[int, int]] = {}       # id(span) -> (index in out, position)
     for span in spans:
         starts.setdefault(span.start, []).append(span)
         ends.setdefault(span.end, []).append(span)
@@ -301,8 +317,18 @@ def render_range(text: str, lo: int, hi: int, spans: list[_Span], points: list[_
                 return piece[-1]
         return ""
 
-    def emit_point(pos: int, body: str, tight: bool, block: bool = False) -> None:
+    def emit_point(pos: int, body: str, tight: bool, block: bool = False,
+                   attached: tuple[bool, bool] = (False, False)) -> None:
         if not body:
+            return
+        if attached != (False, False):
+            prev = last_char()
+            if prev and not prev.isspace() and not attached[0]:
+                out.append(" ")
+            out.append(body)
+            nxt = text[pos] if pos < hi else ""
+            if nxt and not nxt.isspace() and not attached[1] and is_word_char(nxt):
+                out.append(" ")
             return
         prev = last_char()
         nxt = text[pos] if pos < hi else ""
@@ -315,8 +341,16 @@ def render_range(text: str, lo: int, hi: int, spans: list[_Span], points: list[_
         if block and text and pos == lo == 0 and not prev:
             out.append(body + "\n\n")
             return
-        if prev and not prev.isspace() and not _opens(out) and not tight \
-                and not (is_word_char(prev) and nxt and is_word_char(nxt)):
+        left = text[pos - 1] if pos > lo else ""
+        in_word = bool(left and nxt and is_word_char(left) and is_word_char(nxt))
+        if in_word and classify(body[1:-1], Context(prev, nxt)).kind == "supplied":
+            # inside a word it would read as the word's missing letters: say what it is
+            out.append(f"[Remark: {_flat(body[1:-1])}]")
+            return
+        # a space after the word before it (judged on the text: at the start of a
+        # paragraph there is none, even when another bracket was just written)
+        if prev and not prev.isspace() and left and not left.isspace() and not _opens(out) \
+                and not tight and not in_word:
             out.append(" ")
         out.append(body)
         if nxt and is_word_char(nxt) and (not prev or prev.isspace()):
@@ -325,12 +359,40 @@ def render_range(text: str, lo: int, hi: int, spans: list[_Span], points: list[_
     def close(span: _Span, pos: int) -> None:
         if span.form.style == "after":
             emit_point(pos, span.form.close, span.form.tight)
-        else:
-            out.append(span.form.close)
+            return
+        index, start = opened.pop(id(span), (None, pos))
+        if span.form.bare_supplied and index is not None:
+            words = text[start:pos]
+            context = Context(text[start - 1] if start > 0 else "",
+                              text[pos] if pos < len(text) else "")
+            nested = any("[" in piece for piece in out[index + 1:])
+            low = span.form.close.strip().endswith("?]")
+            if nested or classify(words, context).kind != "supplied" or \
+                    low and classify(words + "?", context).cert != "low":
+                out[index] = "[supplied: "
+                out.append("]")
+                return
+        out.append(span.form.close)
 
-    def open_(span: _Span) -> None:
+    def open_(span: _Span, pos: int) -> None:
         if span.form.style == "wrap":
+            opened[id(span)] = (len(out), pos)
             out.append(span.form.open)
+
+    pending: list[_Span] = []      # reopened after a crossing, opened where words start
+
+    def flush_pending(pos: int) -> None:
+        for span in pending:
+            open_(span, pos)
+        pending.clear()
+
+    def emit_text(chunk: str, pos: int) -> None:
+        if pending and chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append(chunk[:lead])
+            flush_pending(pos + lead)
+            chunk = chunk[lead:]
+        out.append(chunk)
 
     def close_span(span: _Span, pos: int) -> None:
         if span not in stack:
@@ -338,41 +400,100 @@ def render_range(text: str, lo: int, hi: int, spans: list[_Span], points: list[_
         reopen = []
         while stack and stack[-1] is not span:
             inner = stack.pop()
-            close(inner, pos)
+            if inner in pending:
+                pending.remove(inner)
+            else:
+                close(inner, pos)
             reopen.append(inner)
         stack.pop()
-        close(span, pos)
+        if span in pending:
+            pending.remove(span)       # reopened but no words came: nothing to close
+        else:
+            close(span, pos)
         for inner in reversed(reopen):   # marks that cross are split in two
-            open_(inner)
+            pending.append(inner)
             stack.append(inner)
 
     cursor = lo
     for pos in sorted(set(starts) | set(ends) | set(at)):
         if pos < lo or pos > hi:
             continue
-        out.append(text[cursor:pos])
+        emit_text(text[cursor:pos], cursor)
         cursor = pos
         closing = sorted((s for s in ends.get(pos, []) if s.start < pos or s in stack),
                          key=lambda s: -stack.index(s) if s in stack else 0)
-        pending = sorted(at.get(pos, []), key=lambda p: p.key)
-        while closing or pending:
-            if pending and (not closing or pending[0].key < closing[0].key):
-                point = pending.pop(0)
+        here = _in_order(at.get(pos, []))
+        # a mark closes no later than any mark around it that closes here too, so that a
+        # point goes inside a mark only if it may go inside all the marks around it
+        effective: dict[int, tuple] = {}
+        running = None
+        for span in reversed(closing):              # outermost first
+            running = span.key if running is None or span.key < running else running
+            effective[id(span)] = running
+        while closing or here:
+            if here and (not closing or here[0].key < effective[id(closing[0])]):
+                point = here.pop(0)
                 if point.raw:
                     out.append(point.text)
                 else:
-                    emit_point(pos, point.text, point.tight, point.block)
+                    # the layout guess for the text's edges holds only for a point alone
+                    alone = len(at[pos]) == 1 and not starts.get(pos)
+                    emit_point(pos, point.text, point.tight, point.block and alone,
+                               point.attached)
             else:
                 close_span(closing.pop(0), pos)
         for span in sorted(starts.get(pos, []), key=lambda s: (-s.end, _neg(s.key))):
             if span.end <= pos:
                 continue
-            open_(span)
+            flush_pending(pos)         # marks still to reopen enclose this one
+            open_(span, pos)
             stack.append(span)
-    out.append(text[cursor:hi])
+    emit_text(text[cursor:hi], cursor)
     while stack:
-        close(stack.pop(), hi)
+        span = stack.pop()
+        if span not in pending:
+            close(span, hi)
     return "".join(out)
+
+
+def _in_order(points: list[_Point]) -> list[_Point]:
+    """Points at one place by key; passages of the other witness among them keep the
+    order they have in that witness."""
+    ordered = sorted(points, key=lambda p: p.key)
+    slots = [i for i, p in enumerate(ordered) if p.order is not None]
+    if len(slots) > 1:
+        passages = sorted((ordered[i] for i in slots), key=lambda p: p.order)
+        for i, point in zip(slots, passages):
+            ordered[i] = point
+    return ordered
+
+
+def _without_crossed_substitutions(text: str, spans: list[_Span], points: list[_Point]
+                                   ) -> tuple[list[_Span], list[_Point]]:
+    """A substitution that crosses another mark cannot be split in two (each half needs
+    its "|"), nor hold a mark around its "|" (the bar must stand at its own level): its
+    words are then written plainly, with a remark saying what it was."""
+    keep: list[_Span] = []
+    extra: list[_Point] = []
+    bar_at = {p.owner: p.pos for p in points if p.owner is not None}
+    for span in spans:
+        split = bar_at.get(span.key)
+        crossed = span.form.open.startswith("[substitution:") and any(
+            other is not span and (other.start < span.start < other.end < span.end
+                                   or span.start < other.start < span.end < other.end
+                                   or split is not None and span.start <= other.start
+                                   < split < other.end <= span.end)
+            for other in spans)
+        if crossed:
+            quote = _flat(text[span.start:span.end])
+            extra.append(_Point(span.start, span.key, f"[Remark: a substitution over “{quote}”]"))
+        else:
+            keep.append(span)
+    if not extra:
+        return spans, points
+    crossed_keys = {p.key for p in extra}
+    points = [p for p in points if p.owner is None or p.owner not in crossed_keys]
+    return keep, points + extra
 
 
 def _opens(out: list[str]) -> bool:
@@ -391,19 +512,39 @@ def _neg(key: tuple) -> tuple:
     return (-number, "".join(chr(0x10FFFF - ord(c)) for c in ident))
 
 
+def words_of(ann: Annotation, text: str) -> tuple[int, int]:
+    """The range a bracket around ``ann`` encloses: its range without whitespace at the
+    edges (a bracket's words are read without them, so words would run together).  A
+    substitution keeps its range, its split counts from its start."""
+    start, end = ann.start, ann.end
+    if start == end or ann.kind == "substitution":
+        return start, end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else (ann.start, ann.end)
+
+
 def marks_for(anns: list[Annotation], role: str, other: Witness | None, lo: int,
-              hi: int) -> tuple[list[_Span], list[_Point]]:
-    """Spans and points for the annotations lying within ``[lo, hi]``."""
+              hi: int, text: str) -> tuple[list[_Span], list[_Point]]:
+    """Spans and points for the annotations lying within ``[lo, hi]`` of ``text``."""
     spans: list[_Span] = []
     points: list[_Point] = []
     for ann in anns:
-        if ann.start < lo or ann.end > hi:
+        start, end = words_of(ann, text)
+        if start < lo or end > hi:
             continue
         key = key_of(ann.id)
         if _orphaned(ann):
             points.append(_Point(ann.start, key, _orphan_text(ann)))
             continue
         form = form_of(ann, role, other)
+        if ann.is_point and form.style != "point":
+            # a mark that frames words but covers none (a variant tied at a point)
+            label = spec(ann.kind).label.lower()
+            points.append(_Point(ann.start, key, f"[Remark: a {label} here]"))
+            continue
         if ann.is_point or form.style == "point":
             # notes and remarks at the very edges of a text stood as paragraphs of their
             # own (the importer cannot tell; this is the usual layout)
@@ -413,7 +554,7 @@ def marks_for(anns: list[Annotation], role: str, other: Witness | None, lo: int,
             continue
         if ann.kind == "substitution":
             form = _with_split(ann, form, points, key)
-        spans.append(_Span(ann.start, ann.end, key, form))
+        spans.append(_Span(start, end, key, form))
     return spans, points
 
 
@@ -426,7 +567,9 @@ def _with_split(ann: Annotation, form: Form, points: list[_Point], key: tuple) -
         return Form(form.style, form.open + "|", form.close)
     if split == ann.length:
         return Form(form.style, form.open, "|" + form.close)
-    points.append(_Point(ann.start + split, key, "|", raw=True))
+    # the largest key: the bar comes after every mark nested in the substitution that
+    # closes where it stands, so that it stands at the substitution's own level
+    points.append(_Point(ann.start + split, (_INF, "\U0010ffff"), "|", raw=True, owner=key))
     return form
 
 
@@ -485,17 +628,18 @@ class _Removed:
         return full
 
 
-def _blocks(anns: list[Annotation]) -> list[tuple[int, int, tuple, list[Annotation]]]:
-    """Union of the ranges of ``anns`` (overlapping ones merged), with their annotations;
+def _blocks(anns: list[Annotation], text: str) -> list[tuple[int, int, tuple, list[Annotation]]]:
+    """Union of the words of ``anns`` (overlapping ones merged), with their annotations;
     a block's key is the largest of its annotations' (the outermost bracket)."""
     out: list[list] = []
-    for ann in sorted(anns, key=lambda a: (a.start, -a.end)):
-        if out and ann.start < out[-1][1]:
-            out[-1][1] = max(out[-1][1], ann.end)
+    for ann in sorted(anns, key=lambda a: (words_of(a, text)[0], -words_of(a, text)[1])):
+        start, end = words_of(ann, text)
+        if out and start < out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
             out[-1][2] = max(out[-1][2], key_of(ann.id))
             out[-1][3].append(ann)
         else:
-            out.append([ann.start, ann.end, key_of(ann.id), [ann]])
+            out.append([start, end, key_of(ann.id), [ann]])
     return [tuple(block) for block in out]
 
 
@@ -534,7 +678,7 @@ def render_document(edition: Edition, base: Witness, other: Witness | None,
     base_anns = [a for a in anns if a.witness == base.id]
     b_text = base.text
     if other is None:
-        spans, points = marks_for(base_anns, "base", None, 0, len(b_text))
+        spans, points = marks_for(base_anns, "base", None, 0, len(b_text), b_text)
         return render_range(b_text, 0, len(b_text), spans, points)
 
     o_text = other.text
@@ -543,8 +687,8 @@ def render_document(edition: Edition, base: Witness, other: Witness | None,
     b_cands = [a for a in base_anns if not a.is_point and not _orphaned(a)
                and a.kind in ("addition", "variant")]
     o_cands = [a for a in live if not a.is_point and a.kind in ("addition", "deletion", "variant")]
-    b_blocks = _blocks(b_cands)
-    o_blocks = _blocks(o_cands)
+    b_blocks = _blocks(b_cands, b_text)
+    o_blocks = _blocks(o_cands, o_text)
     b_removed = _Removed([(s, e, k) for s, e, k, _ in b_blocks])
     o_removed = _Removed([(s, e, k) for s, e, k, _ in o_blocks])
     aligned = _Aligned(b_removed.reduce(b_text), o_removed.reduce(o_text))
@@ -556,7 +700,7 @@ def render_document(edition: Edition, base: Witness, other: Witness | None,
     fallback = iter(range(1, 10**9))
 
     def other_passage(start: int, end: int) -> str:
-        spans, points = marks_for(live, "other", other, start, end)
+        spans, points = marks_for(live, "other", other, start, end, o_text)
         return render_range(o_text, start, end, spans, points)
 
     def base_position(other_pos: int, key) -> int:
@@ -579,11 +723,13 @@ def render_document(edition: Edition, base: Witness, other: Witness | None,
     for seg in aligned.segments:
         if seg.op == EQUAL:
             continue
-        fkey = (_INF, f"~{next(fallback):09d}")
         if seg.a_end > seg.a_start:
             start = b_removed.expand(seg.a_start, _INF)
             end = b_removed.expand(seg.a_end, -_INF)
             if end > start:
+                # its key is the smallest, so that it closes before anything else written
+                # where it ends: words of the other witness never go inside it
+                fkey = (-_INF, f"~{next(fallback):09d}")
                 extra_spans.append(_Span(start, end, fkey, Form(
                     "wrap", f"[not in the {other_phrase(other)}: ", "]")))
         if seg.b_end > seg.b_start:
@@ -598,7 +744,8 @@ def render_document(edition: Edition, base: Witness, other: Witness | None,
                 pos = b_removed.expand(seg.a_start, _INF)
             pkey = (_INF, f"~{next(fallback):09d}")
             body = f"[in the {other_phrase(other)}: {other_passage(o_start, o_end)}]"
-            extra_points.append(_Point(pos, pkey, body))
+            extra_points.append(_Point(pos, pkey, body, order=o_start,
+                                       attached=_attached(o_text, o_start, o_end)))
             rendered_ranges.append((o_start, o_end))
 
     # passages of the other witness its own marks declare
@@ -611,26 +758,53 @@ def render_document(edition: Edition, base: Witness, other: Witness | None,
                                                                              "deletion")
                              for m in members):
             continue          # a translator's note in the base text tells of it
-        pos = None
+        pos = _paragraph_place(b_text, o_text, base_position(start, key), start, end)
         for member in members:
+            # a variant's place in the base text is exact (it may sit inside a paragraph
+            # separator); trusted when it agrees with the alignment, whitespace aside
             cp = member.counterpart
             if member.kind == "variant" and cp is not None and cp.witness == base.id \
-                    and cp.start == cp.end and member.start == start and member.end == end:
+                    and cp.start == cp.end and words_of(member, o_text) == (start, end) \
+                    and not b_text[min(cp.start, pos):max(cp.start, pos)].strip():
                 pos = cp.start
-        if pos is None:
-            pos = base_position(start, key)
-            pos = _paragraph_place(b_text, o_text, pos, start, end)
-        extra_points.append(_Point(pos, key, other_passage(start, end)))
+        extra_points.append(_Point(pos, key, other_passage(start, end), order=start,
+                                   attached=_attached(o_text, start, end)))
 
     # marks of the other witness on words both texts share: said as remarks
     for ann in other_anns:
-        if any(s <= ann.start and ann.end <= e for s, e in rendered_ranges):
+        start, end = words_of(ann, o_text)
+        if not _orphaned(ann) and any(s <= start and end <= e for s, e in rendered_ranges):
             continue
         pos = base_position(ann.start, key_of(ann.id))
         extra_points.append(_Point(pos, key_of(ann.id), _shared_remark(ann, other)))
 
-    spans, points = marks_for(base_anns, "base", other, 0, len(b_text))
+    # a passage glued to the next word in the other witness goes after the space before
+    # that word (it was placed right after the word before)
+    for point in extra_points:
+        if point.attached == (False, True):
+            while point.pos < len(b_text) and b_text[point.pos] in " \t":
+                point.pos += 1
+    # words of the other witness cannot sit inside words the base text has alone
+    base_only = [(s, e) for s, e, _k, _a in b_blocks] + [(s.start, s.end) for s in extra_spans]
+    for point in extra_points:
+        for start, end in base_only:
+            if start < point.pos < end:
+                point.pos = end
+    # and they keep the order they have in the other witness
+    last = 0
+    for point in sorted((p for p in extra_points if p.order is not None), key=lambda p: p.order):
+        point.pos = last = max(point.pos, last)
+
+    spans, points = marks_for(base_anns, "base", other, 0, len(b_text), b_text)
     return render_range(b_text, 0, len(b_text), spans + extra_spans, points + extra_points)
+
+
+def _attached(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether ``text[start:end]`` touches a non-space character before and after it.
+    ``(False, False)`` means the usual spacing rules apply."""
+    before = start > 0 and not text[start - 1].isspace()
+    after = end < len(text) and not text[end].isspace()
+    return before, after
 
 
 def _paragraph_place(b_text: str, o_text: str, pos: int, start: int, end: int) -> int:

@@ -52,6 +52,17 @@ MAX_DEPTH = 24
 _CLOSING = frozenset(",.;:!?)]}»”’…")
 _QUOTES = frozenset("\"”’»)'.")
 
+#: hands when the translation follows the handwritten version (its brackets speak of
+#: "the typed version"): a later hand on the manuscript, and a hand on the typescript
+HANDS_ON_MANUSCRIPT = {
+    "typed": Hand("hand-manuscript-annotator", "Later hand on the handwritten version",
+                  description="Handwriting added to the handwritten version, reported by "
+                              "the translation as [inserted by hand: …]."),
+    "draft": Hand(TYPED_HAND, "Hand on the typescript",
+                  description="Handwriting on the typed version, where the translation "
+                              "reports words inserted by hand in it."),
+}
+
 HANDS = {
     "typed": Hand(TYPED_HAND, "Hand on the typescript",
                   description="Handwriting added to the typed version, reported by the "
@@ -145,11 +156,20 @@ class _Buffer:
         return self.length
 
     def end(self) -> int:
-        """The words of a content bracket end here; returns their end."""
-        if self.held is not None:
-            self._resolve(None)
+        """The words of a content bracket end here; returns their end.
+
+        When no words came (only nested points), the bracket sent nothing here after all:
+        the whitespace before it is held like before any such bracket."""
+        floor = self.floors[-1]
         if len(self.floors) > 1:
             self.floors.pop()
+        if self.length == floor:
+            before = self._pop_whitespace()
+            self.held = before + (self.held or "")
+            self.waiting = [(callback, length + len(before)) for callback, length in self.waiting]
+            return self.length
+        if self.held is not None:
+            self._resolve(None)
         return self.length
 
     def finish(self) -> str:
@@ -226,6 +246,7 @@ class BracketImporter:
         self.marks: list[_Mark] = []
         self.seq = 0
         self.uses_handwritten = False
+        self.names: set[str] = set()        # how brackets name the other version
         self.hands: set[str] = set()
         self.report: list[Problem] = []
         self.translator = page.metadata.translator
@@ -357,10 +378,12 @@ class BracketImporter:
     def content(self, node: Bracket, reading: Reading, receiving: tuple[str, ...],
                 depth: int) -> None:
         """A bracket whose words enter the text."""
+        if reading.side == "handwritten" or reading.kind == "variant":
+            self.uses_handwritten = True      # the bracket speaks of the other version
+            self.names.add(reading.other)
         if reading.side == "both":
             targets = receiving
         else:
-            self.uses_handwritten = True
             wanted = TYPED if reading.side == "typed" else HANDWRITTEN
             targets = tuple(w for w in receiving if w == wanted)
         if not targets:     # e.g. a handwritten-only reading inside typed-only words
@@ -370,8 +393,7 @@ class BracketImporter:
         mark = _Mark(0, witness, reading.kind, node.source(self.doc), attrs=dict(reading.attrs),
                      cert=reading.cert)
         if reading.hand:
-            hand = HANDS[reading.hand]
-            mark.attrs["hand"] = hand.id
+            mark.attrs["hand"] = "@" + reading.hand        # the hand's id, set in build()
             self.hands.add(reading.hand)
         if reading.kind == "supplied" and self.translator:
             mark.attrs["resp"] = "@translator"      # replaced by the person id in build()
@@ -386,6 +408,7 @@ class BracketImporter:
 
         lo = node.open + 1 + reading.content[0]
         hi = node.open + 1 + reading.content[1]
+        nested_from = len(self.marks)
         starts = {w: self.buffers[w].begin() for w in targets}
         if reading.kind == "substitution":
             inner = node.inner(self.doc)
@@ -397,14 +420,18 @@ class BracketImporter:
         else:
             self.render(slice_nodes(node.children, lo, hi), targets, depth + 1)
         ends = {w: self.buffers[w].end() for w in targets}
+        filled = [w for w in targets if ends[w] > starts[w]]
+        if not filled:
+            # only nested marks, no words: the bracket itself is kept as a remark, whose
+            # note holds the nested brackets too
+            del self.marks[nested_from:]
+            self.point(node, reading, receiving, kind="remark")
+            return
+        if witness not in filled:
+            witness = mark.witness = filled[0]
         mark.seq = self._next_seq()
         mark.start, mark.end = starts[witness], ends[witness]
-        if mark.end <= mark.start:
-            # only nested marks, no words: keep the bracket itself as a remark
-            mark.kind, mark.attrs, mark.note = "remark", {}, mark.source
-            mark.start = mark.end = max(mark.start, mark.end)
-            mark.counterpart = None
-        elif "split" in mark.attrs:
+        if "split" in mark.attrs:
             split = min(max(int(mark.attrs["split"]), 0), mark.end - mark.start)
             mark.attrs["split"] = str(split)
         self.marks.append(mark)
@@ -413,51 +440,81 @@ class BracketImporter:
         """A translator's note reporting a passage inserted, then crossed out, in the
         handwritten version: the note where it stands, the passage in the handwritten text."""
         self.uses_handwritten = True
+        self.names.add(reading.other)
         note = self.point(node, reading, tuple(w for w in receiving if w != HANDWRITTEN)
                           or receiving, kind="note")
         if HANDWRITTEN not in receiving:
             return
         buffer = self.buffers[HANDWRITTEN]
+        # the passage is a phrase of its own: never glued to the words around it
+        if buffer.held is None and buffer.length > buffer.floors[-1] \
+                and not buffer.tail(1).isspace():
+            buffer.write(" ")
         start = buffer.begin()
         buffer.write(reading.passage)
         end = buffer.end()
         if end <= start:
             return
+        buffer.held = " "
         self.hands.add("draft")
         source = node.source(self.doc)
-        for kind, attrs in (("addition", {"hand": DRAFT_HAND}), ("deletion", {})):
+        for kind, attrs in (("addition", {"hand": "@draft"}), ("deletion", {})):
             self.marks.append(_Mark(self._next_seq(), HANDWRITTEN, kind, source, start, end,
                                     attrs))
 
     # -- the edition ------------------------------------------------------------------
     def build(self) -> Edition:
-        typed_text = self.buffers[TYPED].finish()
-        handwritten_text = self.buffers[HANDWRITTEN].finish()
+        base_text = self.buffers[TYPED].finish()
+        other_text = self.buffers[HANDWRITTEN].finish()
         md = self.page.metadata
         edition = Edition(metadata=md)
-        edition.add_witness(Witness(
-            TYPED, "Typed", "typed", typed_text,
+        # the buffers are "typed" (the text the translation follows) and "handwritten" (the
+        # version its brackets report); a translation whose brackets speak only of "the
+        # typed version" follows the handwritten one, and the witnesses change places
+        follows_manuscript = self.names == {"typed"}
+        rename = {TYPED: HANDWRITTEN, HANDWRITTEN: TYPED} if follows_manuscript else {}
+        hands = HANDS_ON_MANUSCRIPT if follows_manuscript else HANDS
+        base = Witness(
+            TYPED, "Typed", "typed", base_text,
             "The typed version as the translation gives it, with the handwriting added to "
             "the typescript; words the translator supplied in square brackets are part of "
-            "the text, marked as supplied."))
-        if self.uses_handwritten:
-            edition.add_witness(Witness(
-                HANDWRITTEN, "Handwritten", "handwritten", handwritten_text,
-                "The handwritten version, rebuilt from the differences the translation "
-                "reports in square brackets; where no difference is reported it is taken to "
-                "read as the typed version."))
+            "the text, marked as supplied.")
+        other = Witness(
+            HANDWRITTEN, "Handwritten", "handwritten", other_text,
+            "The handwritten version, rebuilt from the differences the translation "
+            "reports in square brackets; where no difference is reported it is taken to "
+            "read as the typed version.")
+        if follows_manuscript:
+            base = Witness(
+                HANDWRITTEN, "Handwritten", "handwritten", base_text,
+                "The handwritten version as the translation gives it; words the translator "
+                "supplied in square brackets are part of the text, marked as supplied.")
+            other = Witness(
+                TYPED, "Typed", "typed", other_text,
+                "The typed version, rebuilt from the differences the translation reports in "
+                "square brackets; where no difference is reported it is taken to read as "
+                "the handwritten version.")
+        witnesses = [base, other] if self.uses_handwritten else [base]
+        for witness in sorted(witnesses, key=lambda w: w.id != TYPED):
+            edition.add_witness(witness)
         software = edition.person_for(SOFTWARE, "software")
         translator = edition.person_for(md.translator, "translator").id if md.translator else ""
         for key in sorted(self.hands):
-            hand = HANDS[key]
+            hand = hands[key]
             edition.hands[hand.id] = Hand(hand.id, hand.label, hand.scribe, hand.medium,
                                           hand.description)
         stamp = self.when or now_iso()
         for mark in sorted(self.marks, key=lambda m: m.seq):
+            mark.witness = rename.get(mark.witness, mark.witness)
+            if mark.counterpart is not None:
+                cp = mark.counterpart
+                mark.counterpart = Span(rename.get(cp.witness, cp.witness), cp.start, cp.end)
             if mark.witness not in edition.witnesses:
                 continue
             if mark.counterpart is not None and mark.counterpart.witness not in edition.witnesses:
                 mark.counterpart = None
+            if mark.attrs.get("hand", "").startswith("@"):
+                mark.attrs["hand"] = hands[mark.attrs["hand"][1:]].id
             length = len(edition.witnesses[mark.witness].text)
             start = min(max(mark.start, 0), length)
             end = min(max(mark.end, start), length)
