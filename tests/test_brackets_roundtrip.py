@@ -94,6 +94,15 @@ def test_the_wilson_style_page():
     assert kinds.count("supplied") == 3 and kinds.count("gap") == 1
 
 
+@pytest.mark.parametrize("name", OWN_SAMPLES)
+def test_each_sample_imports_to_valid_tei(name, assert_valid_tei):
+    edition = import_brackets(SAMPLES / name).edition
+    assert [p for p in validate_edition(edition) if p.severity == "error"] == []
+    data = native.to_bytes(edition)
+    assert_valid_tei(data)
+    assert native.from_bytes(data).edition == edition
+
+
 def test_all_kinds_sample_has_every_kind(assert_valid_tei):
     edition = import_brackets(SAMPLES / "all-kinds-brackets.txt").edition
     assert {a.kind for a in edition.annotations.values()} == set(KIND_IDS)
