@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -66,6 +67,10 @@ CONTAINERS = frozenset({"TEI", "text", "front", "body", "back", "group", "div", 
 _BLOCK_POINTS = frozenset({"listPerson", "listPlace", "listOrg", "listBibl", "listEvent",
                            "listRelation", "listNym", "table", "figure", "list"})
 _RANK = {"block": 0, "line": 1, "phrase": 2}
+#: elements TEI requires to hold at least one element
+_NEED_ELEMENTS = ("subst", "choice", "app")
+_BREAKS_LOST = re.compile(r"\A\n|\n{3}|\n\n\Z")
+_SIGNIFICANT_SPACE = re.compile(r"[ \t]{2}|\t|^[ \t]|[ \t]$|\n[ \t]|[ \t]\n")
 
 
 @dataclass
@@ -82,6 +87,9 @@ class _Item:
     consume_newlines: bool = False
     chain: list | None = None      # parts written so far, when the element is split
     synthetic: bool = False
+    #: sort as if ending here (the del/add Variorum writes inside a substitution go right
+    #: inside it, before anything else starting there)
+    sort_end: int | None = None
 
     def key(self, counter: int) -> tuple:
         if self.point or (self.start == self.end and self.level == "phrase"):
@@ -90,8 +98,10 @@ class _Item:
             group = 0
         else:
             group = 2
-        return (self.start, group, -self.end, _RANK[self.level], natural_key(self.ident),
-                counter)
+        # elements sharing a range nest in document order (the ids of an import follow
+        # it); the deletion and addition written inside a substitution follow it at once
+        end = self.end if self.sort_end is None else self.sort_end
+        return (self.start, group, -end, _RANK[self.level], natural_key(self.ident), counter)
 
 
 @dataclass
@@ -154,6 +164,14 @@ class _WitnessWriter:
         self.chains: list[list] = []
         self.splits = 0
         self.spans = 0
+        self.cut_for: set[tuple[str, int]] = set()
+        self.unwritable: list[str] = []
+        #: spaces TEI readers would collapse: written under xml:space="preserve", with no
+        #: line breaks added for legibility
+        self.preserve = bool(_SIGNIFICANT_SPACE.search(self.text))
+        #: paragraph breaks the </p><p> Variorum writes stand for: not written as text
+        self.implied: list[tuple[int, int]] = []
+        self.newline = "" if self.preserve else "\n"
 
     # -- items ---------------------------------------------------------------------
     def _annotations(self):
@@ -286,8 +304,23 @@ class _WitnessWriter:
                 element.set(name, value)
 
     def _has_parts(self, ann, anns) -> bool:
-        return any(other.kind in ("addition", "deletion") and other.id != ann.id
-                   and ann.start <= other.start and other.end <= ann.end for other in anns)
+        """Whether the edition holds the substitution's deletions and additions itself (an
+        imported ``subst``): after it in document order, side by side or nested, together
+        covering every word of it."""
+        own = natural_key(ann.id)
+        parts = [o for o in anns if o.id != ann.id and o.kind in ("addition", "deletion")
+                 and ann.start <= o.start and o.end <= ann.end and o.end > o.start
+                 and natural_key(o.id) > own]   # (an imported subst's parts follow it)
+        for a in parts:
+            for b in parts:
+                if a.start < b.start < a.end < b.end:
+                    return False   # crossing parts: one would become a span
+        covered = [False] * (ann.end - ann.start)
+        for other in parts:
+            for i in range(other.start - ann.start, other.end - ann.start):
+                covered[i] = True
+        text = self.text[ann.start:ann.end]
+        return any(covered) and all(c or ch.isspace() for c, ch in zip(covered, text))
 
     def _subst_parts(self, ann) -> list[_Item]:
         try:
@@ -295,30 +328,37 @@ class _WitnessWriter:
         except ValueError:
             split = 0
         middle = ann.start + split
-        items = []
         deleted = _tei("del")
-        items.append(_Item(ann.start, middle, Shell(deleted, deleted), "phrase",
-                           ann.id + "~del", point=middle == ann.start, synthetic=True))
-        place = ann.attrs.get("place", "")
-        added = _tei("add", place=place)
-        items.append(_Item(middle, ann.end, Shell(added, added), "phrase", ann.id + "~add",
-                           point=middle == ann.end, synthetic=True))
-        return items
+        added = _tei("add", place=ann.attrs.get("place", ""))
+        parts = [_Item(ann.start, middle, Shell(deleted, deleted), "phrase", ann.id + "~1",
+                       synthetic=True, sort_end=ann.end),
+                 _Item(middle, ann.end, Shell(added, added), "phrase", ann.id + "~2",
+                       synthetic=True, sort_end=ann.end)]
+        return [part for part in parts if part.end > part.start]
 
     def _paragraphs(self, items: list[_Item]) -> list[_Item]:
-        """A ``<p>`` for each paragraph of the text that no block or line element covers."""
+        """A ``<p>`` for each paragraph of the text that no block or line element covers.
+        Each reaches to the start of the next one, so that what covers the break between
+        them (or an empty paragraph) still has a paragraph to stand in; the break itself
+        is not written."""
         structural = [(i.start, i.end) for i in items if not i.point and i.level != "phrase"]
-        out = []
+        paragraphs = self.text.split(PARAGRAPH_SEPARATOR)
+        starts = []
         start = 0
-        for n, para in enumerate(self.text.split(PARAGRAPH_SEPARATOR)):
-            end = start + len(para)
+        for para in paragraphs:
+            starts.append(start)
+            start += len(para) + len(PARAGRAPH_SEPARATOR)
+        out = []
+        for n, start in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else len(self.text)
             touched = any(s < end and start < e or (s == e and start <= s <= end)
                           for s, e in structural)
-            if not touched and (para or not structural):
+            if not touched:
                 p = _tei("p")
                 out.append(_Item(start, end, Shell(p, p, "block"), "block", f"~p{n:08d}",
                                  synthetic=True))
-            start = end + len(PARAGRAPH_SEPARATOR)
+                if n + 1 < len(starts):
+                    self.implied.append((end - len(PARAGRAPH_SEPARATOR), end))
         return out
 
     def _mark_spannable(self, items: list[_Item]) -> None:
@@ -330,7 +370,8 @@ class _WitnessWriter:
         anchors = []
         for item in items:
             element = item.shell.element
-            if item.point or not isinstance(element.tag, str) or item.shell.slot is not element:
+            if item.point or item.synthetic or not isinstance(element.tag, str) or \
+                    item.shell.slot is not element:
                 continue
             if element.tag not in (T + "add", T + "del") or len(element):
                 continue
@@ -342,11 +383,16 @@ class _WitnessWriter:
 
     # -- writing ---------------------------------------------------------------------
     def build(self) -> etree._Element:
-        root = etree.Element("root")
+        root = self.root = etree.Element("root")
         self.stack = [_Frame(root, root, len(self.text) + 1, "block")]
         for item in self._items():
             self._push(item)
+        # each element is split at most once per position it meets: a bound on the work
+        budget = 64 * (len(self.heap) + 16) * (len(self.heap) + 16)
         while self.heap:
+            budget -= 1
+            if budget < 0:
+                raise RuntimeError(f"the inline TEI writer did not finish witness {self.wid}")
             _, item = heapq.heappop(self.heap)
             if item.point:
                 self._place_point(item)
@@ -360,6 +406,15 @@ class _WitnessWriter:
             self._note("split", f"{self.wid}: {self.splits} element(s) that overlap others or "
                        "hold line or paragraph breaks were split into parts joined by "
                        "@next/@prev", self.wid)
+        if _BREAKS_LOST.search(self.text):
+            self._note("breaks-not-written", f"{self.wid}: line breaks at the start of the "
+                       "text or of a paragraph, and empty paragraphs, have no inline TEI form "
+                       "(an <lb/> there only begins the line) and are not kept", self.wid)
+        if self.unwritable:
+            self._note("not-nestable", f"{self.wid}: {len(set(self.unwritable))} element(s) "
+                       "could not be written where TEI allows them (they share their words "
+                       "with an element that may not hold them); their text is written "
+                       f"without them: {', '.join(sorted(set(self.unwritable)))}", self.wid)
         if self.spans:
             self._note("span", f"{self.wid}: {self.spans} addition(s) or deletion(s) written as "
                        "addSpan/delSpan with an anchor, since they overlap other elements or "
@@ -372,7 +427,7 @@ class _WitnessWriter:
     def _emit(self, upto: int, next_structural: bool) -> None:
         if upto <= self.pos:
             return
-        segment = self.text[self.pos:upto]
+        segment = self._written(self.pos, upto)
         self.pos = upto
         frame = self.stack[-1]
         if frame.last_structural:
@@ -381,16 +436,54 @@ class _WitnessWriter:
             segment = segment.rstrip("\n")
         if not segment:
             return
-        name = local_name(frame.element) if frame.item is not None else ""
-        if (frame.item is None or name in CONTAINERS) and not segment.strip():
-            return
+        if not self._holds_text(frame, spaces=not segment.strip()):
+            if not segment.strip():
+                return
+            # text where TEI allows none (in a subst whose parts became spans): the
+            # elements that cannot hold it close here and go on after it
+            cut = []
+            while len(self.stack) > 1 and not self._holds_text(self.stack[-1]) and \
+                    self.stack[-1].level == "phrase":
+                self.stack[-2].last_structural = False
+                cut.append(self.stack.pop())
+            frame = self.stack[-1]
+            for closed in cut:
+                if closed.item is not None and closed.item.end > upto:
+                    self._push(self._remainder(closed.item, upto, written=closed.element))
         lines = segment.split("\n")
         target = frame.slot
         _append_text(target, lines[0])
         for line in lines[1:]:
             lb = etree.SubElement(target, T + "lb")
-            lb.tail = "\n" + line if line else "\n"
+            lb.tail = self.newline + line
         frame.last_structural = False
+
+    def _written(self, start: int, end: int) -> str:
+        """The text of ``[start, end)`` less the paragraph breaks that are implied."""
+        if not self.implied:
+            return self.text[start:end]
+        import bisect
+        index = max(0, bisect.bisect_right(self.implied, (start, start)) - 1)
+        parts, pos = [], start
+        for a, b in self.implied[index:]:
+            if a >= end:
+                break
+            if b <= pos:
+                continue
+            parts.append(self.text[pos:max(pos, a)])
+            pos = max(pos, b)
+        parts.append(self.text[pos:end] if pos < end else "")
+        return "".join(parts)
+
+    @staticmethod
+    def _holds_text(frame: _Frame, spaces: bool = False) -> bool:
+        """Whether text (``spaces``: whitespace only) may be written in ``frame``; spaces
+        between the deletion and addition of a ``subst`` are kept, like the import does."""
+        slot = frame.slot
+        if frame.item is None or not isinstance(slot.tag, str) or not slot.tag.startswith(T):
+            return frame.item is not None
+        name = local_name(slot)
+        return (spaces and name == "subst") or tei_schema.allows_text(name)
 
     def _write(self, element) -> None:
         frame = self.stack[-1]
@@ -403,7 +496,7 @@ class _WitnessWriter:
         parent = self.stack[-1]
         structural = frame.level != "phrase"
         if structural:
-            frame.element.tail = "\n"
+            frame.element.tail = self.newline or None
         parent.last_structural = structural
 
     def _close_before(self, pos: int) -> None:
@@ -420,7 +513,7 @@ class _WitnessWriter:
         return tei_schema.allows_child(local_name(parent), local_name(element)) \
             if element.tag.startswith(T) else True
 
-    def _place_point(self, item: _Item) -> None:
+    def _place_point(self, item: _Item) -> None:  # noqa: C901 - one rule after another
         """Write a point where TEI lets it stand: in the innermost element open at its
         position that may hold it (elements ending there are closed until one may), else
         before the elements just opened there."""
@@ -434,10 +527,13 @@ class _WitnessWriter:
         placed = False
         if not self._allows(self.stack[-1], element):
             placed = self._place_before_empty(element, pos)
+            if not placed:
+                self._cut_phrases(pos, lambda frame: frame.level == "phrase" and
+                                  not self._allows(frame, element))
         if not placed:
             self._write(element)
         if item.level != "phrase" or _is_structural(element) or element.tag == T + "lb":
-            element.tail = "\n"
+            element.tail = self.newline or None
         if item.consume_newlines:
             self.pos = max(self.pos, item.end)
 
@@ -459,19 +555,34 @@ class _WitnessWriter:
         return False
 
     def _open(self, item: _Item) -> None:
+        structural = item.level != "phrase"
         if item.start == item.end:
             # an empty element: close what ends here until an element may hold it
             self._close_before(item.start)
-            while len(self.stack) > 1 and self.stack[-1].end == item.start and \
-                    not self._allows(self.stack[-1], item.shell.element):
+            while len(self.stack) > 1 and self.stack[-1].end == item.start and (
+                    not self._allows(self.stack[-1], item.shell.element)
+                    or (structural and self.stack[-1].level == "phrase")):
                 self._close_top()
         else:
             self._close_before(item.start + 1)
-        structural = item.level != "phrase"
         self._emit(item.start, structural)
         if structural:
-            self._cut_phrases(item.start)
+            self._cut_phrases(item.start, lambda frame: frame.level == "phrase")
+            while len(self.stack) > 1 and self.stack[-1].end == item.start and \
+                    not self._allows(self.stack[-1], item.shell.element):
+                self._close_top()
+        elif (item.ident, item.start) not in self.cut_for:
+            # (an element is moved out of the way once at a place: two elements that may
+            # not hold each other would otherwise swap places for ever)
+            self.cut_for.add((item.ident, item.start))
+            self._cut_phrases(item.start, lambda frame: frame.level == "phrase" and
+                              not self._allows(frame, item.shell.element))
         top = self.stack[-1]
+        if top.level == "phrase" and not self._allows(top, item.shell.element):
+            # still nowhere TEI lets it stand (an element that may not hold it shares its
+            # range): its text is written without it
+            self.unwritable.append(item.ident)
+            return
         if item.end > top.end:
             if item.spannable and item.chain is None:
                 self._push(self._to_span(item))
@@ -490,11 +601,12 @@ class _WitnessWriter:
         if item.start == item.end and item.level != "phrase":
             pass   # a zero-length block stays open for the points at its place
 
-    def _cut_phrases(self, pos: int) -> None:
-        """Close the phrase-level elements open above the innermost block or line, so a
-        block or line can open; each goes on in a new part inside it."""
+    def _cut_phrases(self, pos: int, cut_it) -> None:
+        """Close the phrase-level elements open on top of the stack for which ``cut_it``
+        holds (they cannot hold what opens at ``pos``: a block or line, or an element TEI
+        does not let them hold); each goes on in a new part inside what opens."""
         cut = []
-        while len(self.stack) > 1 and self.stack[-1].level == "phrase":
+        while len(self.stack) > 1 and cut_it(self.stack[-1]):
             frame = self.stack[-1]
             self.stack.pop()
             self.stack[-1].last_structural = False
@@ -515,7 +627,7 @@ class _WitnessWriter:
             item.chain.append(written)
         self.splits += 1
         rest = _Item(pos, item.end, item.shell, item.level, item.ident, chain=item.chain,
-                     spannable=False)
+                     spannable=False, synthetic=item.synthetic, sort_end=item.sort_end)
         return rest
 
     def _new_part(self, item: _Item):
@@ -554,17 +666,29 @@ class _WitnessWriter:
 
     def _finish_chains(self) -> None:
         """Drop parts left empty (they held only breaks) and link the others."""
+        removed: set[int] = set()
+        for element in list(self.root.iter(*(T + n for n in _NEED_ELEMENTS))):
+            if not any(isinstance(c.tag, str) for c in element):
+                # left holding no element (its parts went elsewhere): its text stays
+                removed.add(id(element))
+                self.unwritable.append(element.get(XML_ID) or local_name(element))
+                _unwrap(element)
+        changed = True
+        while changed:   # a part may become empty when the empty part inside it goes
+            changed = False
+            for chain in self.chains:
+                for part in chain:
+                    if part is None or id(part) in removed:
+                        continue
+                    if not len(part) and not part.text and part.getparent() is not None:
+                        _remove_keeping_tail(part)
+                        removed.add(id(part))
+                        changed = True
         for chain in self.chains:
             parts = [p for p in chain if p is not None]
-            kept = []
-            for part in parts:
-                empty = not len(part) and not (part.text or "").strip()
-                if empty and len(parts) > 1:
-                    parent = part.getparent()
-                    if parent is not None:
-                        _remove_keeping_tail(part)
-                    continue
-                kept.append(part)
+            kept = [p for p in parts if id(p) not in removed]
+            if not kept and parts:
+                self.unwritable.append(parts[0].get(XML_ID) or local_name(parts[0]))
             if len(kept) < 2:
                 continue
             for part in kept:
@@ -789,8 +913,11 @@ def export_tei_inline(edition: Edition, options: ExportOptions | None = None) ->
     _sanitise.seen = set(used) - _template_ids(edition, wids)
     containers = []
     for wid in wids:
-        root = _WitnessWriter(edition, wid, options, used, report).build()
+        writer = _WitnessWriter(edition, wid, options, used, report)
+        root = writer.build()
         container = _container(root)
+        if writer.preserve:
+            container.set(f"{{{XML_NS}}}space", "preserve")
         _sanitise(container, used, report, wid)
         containers.append((wid, container))
     if single:

@@ -6,8 +6,9 @@ The witness text follows the model's conventions (see :mod:`editor.model.text`):
   space, and spaces next to a line or paragraph break, or at the start or end of the
   witness, are dropped.  Whitespace-only text inside element-only containers
   (``choice``, ``app``, ``rdgGrp``, and foreign elements holding nothing but elements,
-  such as Faust's ``f:overw``) is ignored.  ``xml:space`` is kept as an attribute but not
-  obeyed: a transcription's line breaks are its ``lb``/``l``/``line`` elements.
+  such as Faust's ``f:overw``) is ignored.  Under ``xml:space="preserve"``, runs of
+  spaces and tabs are kept as they are; a run holding a line break is still layout (one
+  space), since a transcription's line breaks are its ``lb``/``l``/``line`` elements.
 * A **block** element (``p``, ``div``, ``lg``, ``head``, ``zone``...; see
   :data:`editor.formats.tei_common.BLOCK`) is set off by a paragraph break ``"\\n\\n"``;
   a **line** element (``l``, ``line``, ``speaker``...) by a line break ``"\\n"``; breaks
@@ -36,10 +37,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from editor.formats import tei_schema
 from editor.formats.tei_common import (ELEMENT_ONLY, NON_STREAM, T, app_members, app_stream,
                                        choice_parts, is_tei, level_of, local_name, unpointer)
 
 _RUNS = re.compile(r"[ \t\r\n]+|[^ \t\r\n]+")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _RANK = {"": 0, " ": 1, "\n": 2, "\n\n": 3}
 
 
@@ -152,8 +155,13 @@ class _Builder:
 
 
 def _whitespace_ignored(element) -> bool:
+    """Whether whitespace-only text directly in ``element`` is insignificant: in TEI
+    elements that may not hold text (``body``, ``lg``, ``choice``...), but not in
+    ``subst``, whose deleted and added words keep the source's space between them; and in
+    foreign elements holding nothing but elements."""
     if is_tei(element):
-        return local_name(element) in ELEMENT_ONLY
+        name = local_name(element)
+        return name in ELEMENT_ONLY or (name != "subst" and not tei_schema.allows_text(name))
     texts = [element.text] + [child.tail for child in element]
     return all(not (t or "").strip() for t in texts) and len(element) > 0
 
@@ -173,6 +181,7 @@ class Walker:
     def __init__(self, witness: str | None = None):
         self.witness = witness
         self.marks: list[Mark] = []
+        self._preserve = [False]
         self._b = _Builder()
         self._stack: list[Mark] = []
         self._order = 0
@@ -198,11 +207,14 @@ class Walker:
             return
         if ignore_whitespace and not text.strip():
             return
+        preserve = self._preserve[-1]
         for run in _RUNS.findall(text):
-            if run[0] in " \t\r\n":
-                self._b.soft_space()
-            else:
+            if run[0] not in " \t\r\n":
                 self._b.text(run)
+            elif preserve and "\n" not in run and "\r" not in run:
+                self._b.text(run)
+            else:
+                self._b.soft_space()
 
     def _content(self, element, ignore_whitespace: bool, skip=()) -> None:
         self._text(element.text, ignore_whitespace)
@@ -254,11 +266,15 @@ class Walker:
             self._b.separator(sep)
         self._b.open(mark)
         self._stack.append(mark)
+        space = node.get(_XML_SPACE)
+        self._preserve.append(space == "preserve" if space in ("preserve", "default")
+                              else self._preserve[-1])
         if name in ("choice", "app"):
             if stream is not None:
                 self._content(stream, _whitespace_ignored(stream))
         else:
             self._content(node, _whitespace_ignored(node))
+        self._preserve.pop()
         self._stack.pop()
         self._b.close(mark)
         if sep:
