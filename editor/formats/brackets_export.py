@@ -30,9 +30,17 @@ was.  Other annotations get the canonical wording of :func:`canonical_form`.
 
 Order and spacing: brackets that meet at one place are written in the order of their
 annotation ids (the importer numbers them in the order the brackets closed); a point
-annotation sitting inside a paragraph separator is written as a paragraph of its own; a
-point or ``[sic]`` after a word gets a space before it, a footnote call does not.
-Overlapping marks that do not nest are split at the crossing (written as two brackets).
+annotation sitting inside a paragraph separator is written as a paragraph of its own, and
+so is a note or remark alone at the very start or end of the text (a guess: the importer
+cannot tell); a point or ``[sic]`` after a word gets a space before it, a footnote call
+does not; a passage of the other witness is spaced as it is in that witness.  A bracket
+never starts or ends on a space (its words would run into their neighbours).
+
+What cannot be said as written is said another way, never dropped: overlapping marks
+that do not nest are split at the crossing (two brackets), except a substitution, written
+as plain words with a remark; supplied words that would not read back as such are written
+``[supplied: …]``; a remark whose note would read as words, or that falls inside a word,
+is written ``[Remark: …]``.
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ whitespace; a bracket that stood as a paragraph of its own between two paragraph
 reads back as "a paragraph of its own".
 
 The handwritten witness exists only when some bracket speaks of the handwritten version.
+A translation whose brackets speak only of "the typed version" (it follows the manuscript)
+gives the witnesses the other way round: its text is the handwritten witness.  Words
+added by hand on the text followed (``[inserted by hand: X]``) are that text's own, as
+issue 2's lead decided: they are left out of the other witness.  A content bracket that
+receives no words (only nested points) becomes one remark holding its whole text.
 Annotation ids are ``ann-1``, ``ann-2``, ... in the order the brackets *close* in the
 text; the exporter uses that order to put brackets that meet at one place back in the
 order they were written.  Every annotation is ``proposed``, its ``resp`` is the
