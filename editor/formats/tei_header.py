@@ -45,7 +45,7 @@ import re
 from lxml import etree
 
 from editor.formats.tei_common import T, TEI_NS, XML_ID, all_text, collapse, local_name
-from editor.model.edition import Edition, Hand, Person, is_ncname, make_ncname
+from editor.model.edition import WITNESS_KINDS, Edition, Hand, Person, is_ncname, make_ncname
 from editor.model.validate import Problem
 
 _ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
@@ -99,10 +99,12 @@ def _unique_key(mapping: dict, key: str) -> str:
     return key
 
 
-def read_header(header, edition: Edition, report: list[Problem], taken: set[str]) -> list[tuple[str, str, str]]:
+def read_header(header, edition: Edition, report: list[Problem],
+                taken: set[str]) -> list[tuple[str, str, str, str]]:
     """Fill ``edition``'s metadata, hands and people from ``header``; return the witnesses
-    its ``listWit`` declares as ``(id, label, description)``.  ``taken`` holds ids already
-    in use (it is updated)."""
+    its ``listWit`` declares as ``(id, label, description, kind)`` (kind from the label's
+    ``@type`` when it is one of Variorum's, else "").  ``taken`` holds ids already in use
+    (it is updated)."""
     md = edition.metadata
     if header is None:
         return []
@@ -208,7 +210,9 @@ def read_header(header, edition: Edition, report: list[Problem], taken: set[str]
         label_el = witness.find(f"{T}label")
         label = all_text(label_el) if label_el is not None else collapse(witness.text or "")
         note = witness.find(f"{T}note")
-        witnesses.append((wid, label or all_text(witness)[:80], all_text(note)))
+        kind = label_el.get("type", "") if label_el is not None else ""
+        witnesses.append((wid, label or all_text(witness)[:80], all_text(note),
+                          kind if kind in WITNESS_KINDS else ""))
     return witnesses
 
 
@@ -302,7 +306,7 @@ def write_header(tei, edition: Edition, witness_ids: list[str], description: str
     if md.publisher:
         _el(pub, "publisher", md.publisher)
     else:
-        _el(pub, "authority", "Variorum")
+        _el(pub, "authority")
     if md.record_id:
         _el(pub, "idno", md.record_id)
     if md.rights or md.extra.get("licence"):

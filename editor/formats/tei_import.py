@@ -239,7 +239,9 @@ class _TeiImport:
         if self.status not in STATUSES:
             raise VariorumError(f"unknown review status {self.status!r}")
         self.when = now_iso()
-        self.listwit: list[tuple[str, str, str]] = []
+        #: variants read from one witness's text, tied to the other witness at the end
+        self.pending_variants: list = []
+        self.listwit: list[tuple[str, str, str, str]] = []
 
     # -- entry ---------------------------------------------------------------------
     def run(self, root) -> ImportResult:
@@ -266,6 +268,7 @@ class _TeiImport:
         if not self.edition.witnesses:
             raise FileFormatError("the TEI file holds no text (no <text> or <sourceDoc>)",
                                   self.path)
+        self._tie_variants()
         return ImportResult(self.edition, self.report + self.tally.problems(), "tei")
 
     def _namespace(self, root):
@@ -289,7 +292,7 @@ class _TeiImport:
                 raise VariorumError(f"{wanted!r} cannot be a witness id (letters, digits, "
                                     "'-', '_' and '.', starting with a letter)")
             return wanted
-        declared = [wid for wid, _, _ in listwit if wid]
+        declared = [wid for wid, *_ in listwit if wid]
         if len(declared) == 1 and is_ncname(declared[0]) and declared[0] not in self.taken:
             return declared[0]
         ident = root.get(XML_ID) or ""
@@ -349,32 +352,62 @@ class _TeiImport:
             return "handwritten"
         return "other"
 
+    def _named_roots(self, roots) -> list[tuple[object, str]]:
+        """The witness roots, each with the witness id its ``@corresp`` gives it (as an
+        all-witness export writes them: ``text/group/text[@corresp]``, ``sourceDoc``),
+        or "" when it names none."""
+        declared = {wid for wid, *_ in self.listwit if wid}
+        out = []
+        for root in roots:
+            group = root.find(f"{T}group") if root.tag == T + "text" else None
+            members = group.findall(f"{T}text") if group is not None else []
+            names = [unpointer(m.get("corresp", "")) for m in members]
+            if members and all(n in declared for n in names) and len(set(names)) == len(names):
+                out += list(zip(members, names))
+                continue
+            name = unpointer(root.get("corresp", ""))
+            out.append((root, name if name in declared else ""))
+        return out
+
     def _witness_roots(self, roots, base: str) -> None:
-        several = len(roots) > 1
+        named = self._named_roots(roots)
+        several = len(named) > 1
         for root in roots:
             self._declare_pointers(root)
-        for n, root in enumerate(roots):
+        for root, name in named:
             suffix = {"sourceDoc": "doc", "text": "text"}.get(local_name(root), "text")
-            wid = self._unique(f"{base}-{suffix}" if several else base)
-            apparatus = _apparatus_kind(root) if local_name(root) == "text" else ""
-            if apparatus == "parallel":
+            wid = self._unique(name or (f"{base}-{suffix}" if several else base))
+            apparatus = _apparatus_kind(root, wid) if local_name(root) == "text" else ""
+            if apparatus == "variants":
+                self._single(root, wid, several and not name, name, variants=True)
+            elif apparatus == "parallel":
                 self._parallel(root, wid)
             elif apparatus == "standoff":
                 self._standoff(root, wid)
             else:
-                self._single(root, wid, several)
+                self._single(root, wid, several and not name, name)
 
     def _label(self, suffix: str = "") -> str:
         label = self.options.get("label") or self.edition.metadata.title
         return f"{label} ({suffix})" if label and suffix else label
 
-    def _single(self, root, wid: str, several: bool) -> None:
-        text, marks = Walker().walk(root)
-        witness = Witness(wid, self._label(local_name(root) if several else "") or wid,
-                          self._kind(root), text)
+    def _single(self, root, wid: str, several: bool, name: str = "",
+                variants: bool = False) -> None:
+        walker = Walker(witness=wid) if variants else Walker()
+        text, marks = walker.walk(root)
+        label, description, kind = self._declared(name or wid)
+        witness = Witness(wid, label or self._label(local_name(root) if several else "") or wid,
+                          self.options.get("kind") or kind or self._kind(root), text,
+                          description)
         self.edition.add_witness(witness)
-        prefix = "e" if len(self.edition.witnesses) == 1 and not several else f"{wid}-e"
-        self._annotate(wid, text, marks, _Ids(self.taken, prefix))
+        prefix = "e" if len(self.edition.witnesses) == 1 and not several and not name \
+            else f"{wid}-e"
+        ids = _Ids(self.taken, prefix)
+        self._annotate(wid, text, marks, ids)
+        if variants:
+            for mark in marks:
+                if mark.apparatus:
+                    self.pending_variants.append((wid, mark, ids))
 
     # -- declarations ------------------------------------------------------------------
     def _declare_pointers(self, root) -> None:
@@ -530,7 +563,7 @@ class _TeiImport:
 
     # -- apparatus ---------------------------------------------------------------------
     def _witness_list(self, root) -> list[str]:
-        order = [wid for wid, _, _ in self.listwit if wid]
+        order = [wid for wid, *_ in self.listwit if wid]
         for app in root.iter(T + "app"):
             for member in app_members(app):
                 for token in unpointer(member.get("wit", "")).split():
@@ -538,9 +571,16 @@ class _TeiImport:
                         order.append(token)
         return order
 
+    def _declared(self, wid: str) -> tuple[str, str, str]:
+        """Label, description and kind the header's listWit gives witness ``wid``."""
+        for w, label, desc, kind in self.listwit:
+            if w == wid:
+                return label, desc, kind
+        return "", "", ""
+
     def _new_witness(self, wid: str, kind: str) -> str:
-        label = next((lab for w, lab, _ in self.listwit if w == wid and lab), "")
-        desc = next((d for w, _, d in self.listwit if w == wid and d), "")
+        label, desc, declared_kind = self._declared(wid)
+        kind = self.options.get("kind") or declared_kind or kind
         ident = wid if is_ncname(wid) else make_ncname(wid, "witness")
         ident = self._unique(ident)
         self.edition.add_witness(Witness(ident, label or wid, kind, "", desc))
@@ -570,6 +610,7 @@ class _TeiImport:
         for name, attr, line in sorted(details, key=lambda d: (d[0], d[1])):
             self.tally.add("apparatus-details", name, line, attr)
         variants = 0
+        variant_ids: dict[str, _Ids] = {}
         for app in apps:
             base_mark = readings[base_wid].get(app)
             if base_mark is None:
@@ -583,7 +624,8 @@ class _TeiImport:
                 if other == base_text:
                     continue
                 attrs = {"type": "-".join(app.get("type").split())} if app.get("type") else {}
-                self._add(_Ids(self.taken, f"{wid}-app"), mark, wid, mark.start, mark.end,
+                variant_ids.setdefault(wid, _Ids(self.taken, f"{wid}-app"))
+                self._add(variant_ids[wid], mark, wid, mark.start, mark.end,
                           "variant", attrs, counterpart=Span(base_wid, base_mark.start,
                                                              base_mark.end))
                 variants += 1
@@ -592,6 +634,49 @@ class _TeiImport:
             f"parallel segmentation: {len(apps)} <app> entries rebuilt as {len(wids)} witnesses "
             f"({', '.join(wids)}); {variants} readings that differ from {base_wid}'s are variant "
             "annotations tied to it", base))
+
+    def _tie_variants(self) -> None:
+        """Each ``app`` of a witness's own text (``lem`` of that witness, ``rdg`` of
+        another) becomes a variant; the other reading is looked for in the other
+        witness's text, nearest to the same relative place.  When it cannot be found
+        there, the variant keeps the ``app`` as markup beside it."""
+        for wid, mark, ids in self.pending_variants:
+            app = mark.element
+            for member in app_members(app):
+                if member.tag != T + "rdg":
+                    continue
+                reading = all_text(member)
+                for siglum in unpointer(member.get("wit", "")).split():
+                    attrs = {"type": "-".join(app.get("type").split())} \
+                        if app.get("type") else {}
+                    counterpart = self._locate(wid, mark, siglum, reading)
+                    ann = self._add(ids, mark, wid, mark.start, mark.end, "variant", attrs,
+                                    counterpart=counterpart, suffix=f"-{siglum}")
+                    if counterpart is None or len(list(app_members(app))) > 2 or \
+                            len(member) or set(app.attrib) - {"type"}:
+                        self._markup_remark(ids, mark, wid, mark.start, mark.end,
+                                            shell_of(mark), ATTRIBUTES,
+                                            suffix=f"-{siglum}{COMPLETION_SUFFIX}")
+                        self.tally.add("attributes-kept", "app", mark.line,
+                                       "the reading of another witness" if counterpart is None
+                                       else "readings or attributes", extra="variant")
+
+    def _locate(self, wid: str, mark: Mark, siglum: str, reading: str) -> Span | None:
+        other = self.edition.witnesses.get(siglum)
+        if other is None or other.id == wid:
+            return None
+        own = self.edition.witnesses[wid].text
+        expected = round(mark.start * len(other.text) / max(1, len(own)))
+        if not reading:
+            return Span(other.id, min(expected, len(other.text)), min(expected, len(other.text)))
+        found, pos = [], other.text.find(reading)
+        while pos != -1:
+            found.append(pos)
+            pos = other.text.find(reading, pos + 1)
+        if not found:
+            return None
+        best = min(found, key=lambda p: abs(p - expected))
+        return Span(other.id, best, best + len(reading))
 
     def _standoff(self, root, base: str) -> None:
         sigla = self._witness_list(root)
@@ -684,9 +769,11 @@ def _in_header(element) -> bool:
     return any(a.tag == T + "teiHeader" for a in element.iterancestors())
 
 
-def _apparatus_kind(root) -> str:
-    """``standoff`` (readings hold only pointers), ``parallel`` (readings name two
-    witnesses or more with ``@wit``) or ``""`` (no apparatus to rebuild)."""
+def _apparatus_kind(root, own: str = "") -> str:
+    """``standoff`` (readings hold only pointers), ``variants`` (every ``app`` has a
+    ``lem`` of witness ``own`` alone: the text of one witness with its variants, as the
+    inline export writes them), ``parallel`` (readings name two witnesses or more with
+    ``@wit``) or ``""`` (no apparatus to rebuild)."""
     apps = list(root.iter(T + "app"))
     if not apps:
         return ""
@@ -694,6 +781,9 @@ def _apparatus_kind(root) -> str:
     if readings and all(not all_text(r) for r in readings) and \
             any(r.find(f".//{T}ptr") is not None for r in readings):
         return "standoff"
+    if own and all(any(m.tag == T + "lem" and unpointer(m.get("wit", "")) == own
+                       for m in app_members(app)) for app in apps):
+        return "variants"
     sigla = {token for r in readings for token in unpointer(r.get("wit", "")).split()}
     return "parallel" if len(sigla) >= 2 else ""
 

@@ -284,6 +284,10 @@ class _WitnessWriter:
     def _still_true(self, ann, template, current: str) -> bool:
         """Whether the markup kept beside ``ann`` still says what ``ann`` says (it is
         stale when the annotation was edited after the import)."""
+        if ann.kind == "variant" and template.tag == T + "app":
+            # the other reading, which this file could not tie to its witness's text
+            return ann.counterpart is None and \
+                ann.attrs.get("type", "") == "-".join(template.get("type", "").split())
         fields = element_fields(template, current, span_target=True)
         if fields is None or fields.kind != ann.kind:
             return False
@@ -905,7 +909,14 @@ def export_tei_inline(edition: Edition, options: ExportOptions | None = None) ->
     wids = _chosen(edition, options)
     tei = etree.Element(T + "TEI", nsmap={None: TEI_NS})
     single = len(wids) == 1 and bool(options.witness)
-    header = write_header(tei, edition, wids,
+    # witnesses the exported variants point to are declared too, so @wit resolves
+    listed = list(wids)
+    for ann in edition.annotations.values():
+        if ann.witness in wids and ann.counterpart is not None and \
+                ann.counterpart.witness in edition.witnesses and \
+                ann.counterpart.witness not in listed:
+            listed.append(ann.counterpart.witness)
+    header = write_header(tei, edition, listed,
                           f"Written by Variorum {__version__} (tei-inline export): the text of "
                           f"{'the witness ' + wids[0] if single else 'each witness'} with every "
                           "annotation as the TEI element it stands for.")
@@ -921,6 +932,8 @@ def export_tei_inline(edition: Edition, options: ExportOptions | None = None) ->
         _sanitise(container, used, report, wid)
         containers.append((wid, container))
     if single:
+        if len(listed) > 1:
+            containers[0][1].set("corresp", "#" + wids[0])
         tei.append(containers[0][1])
     else:
         text = None
