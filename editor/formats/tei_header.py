@@ -40,6 +40,7 @@ not imported; :func:`read_header` names it in the report.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -185,7 +186,9 @@ def read_header(header, edition: Edition, report: list[Problem],
     if file_desc is not None:
         for n, note in enumerate(file_desc.findall(f"{T}notesStmt/{T}note"), 1):
             text = all_text(note)
-            if text:
+            if note.get("type") == "metadata" and note.get("n"):
+                md.extra[note.get("n")] = text          # as Variorum writes its facts
+            elif text:
                 md.extra[_unique_key(md.extra, f"note ({note.get('type') or n})")] = text
         for tag in ("editionStmt", "seriesStmt"):
             element = file_desc.find(f"{T}{tag}")
@@ -233,12 +236,29 @@ def _read_hands(header, edition: Edition, report: list[Problem], taken: set[str]
         label = all_text(note.find(f"{T}label"))
         paragraphs = note.findall(f"{T}p")
         if not label and not paragraphs:
-            label = all_text(note)
+            bare = copy.deepcopy(note)
+            for child in list(bare):
+                if isinstance(child.tag, str) and local_name(child) in (
+                        "persName", "material", "label", "p", "note"):
+                    _drop(child)
+            label = all_text(bare)
         scribe = note.get("scribe") or all_text(note.find(f"{T}persName"))
         medium = all_text(note.find(f"{T}material")) or note.get("medium", "")
         edition.hands[hid] = Hand(hid, label, scribe, medium,
                                   "\n\n".join(all_text(p) for p in paragraphs))
         taken.add(hid)
+
+
+def _drop(element) -> None:
+    """Remove ``element``, keeping the text that follows it."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _report_unread(header, report: list[Problem]) -> None:
@@ -287,7 +307,7 @@ def write_header(tei, edition: Edition, witness_ids: list[str], description: str
     header = _el(tei, "teiHeader")
     file_desc = _el(header, "fileDesc")
     title_stmt = _el(file_desc, "titleStmt")
-    _el(title_stmt, "title", md.title or "Untitled edition", type="main")
+    _el(title_stmt, "title", md.title, type="main")
     for author in md.authors:
         _el(title_stmt, "author", author)
     for person in sorted(edition.people.values(), key=lambda p: p.id):
@@ -316,7 +336,7 @@ def write_header(tei, edition: Edition, witness_ids: list[str], description: str
                 _el(licence, "p", para)
     if md.extra:
         notes = _el(file_desc, "notesStmt")
-        for key, value in md.extra.items():
+        for key, value in sorted(md.extra.items()):
             _el(notes, "note", value, type="metadata", n=key)
     source_desc = _el(file_desc, "sourceDesc")
     if md.source or md.repository or md.date or md.date_text:

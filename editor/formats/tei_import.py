@@ -378,6 +378,8 @@ class _TeiImport:
             suffix = {"sourceDoc": "doc", "text": "text"}.get(local_name(root), "text")
             wid = self._unique(name or (f"{base}-{suffix}" if several else base))
             apparatus = _apparatus_kind(root, wid) if local_name(root) == "text" else ""
+            if apparatus in ("parallel", "standoff"):
+                self.taken.discard(wid)   # the apparatus names the witnesses
             if apparatus == "variants":
                 self._single(root, wid, several and not name, name, variants=True)
             elif apparatus == "parallel":

@@ -781,7 +781,7 @@ def _container(root) -> etree._Element:
     else:
         wrapper = _tei("text")
         holder = etree.SubElement(wrapper, T + "body")
-    holder.text = root.text if (root.text or "").strip() else "\n"
+    holder.text = root.text if (root.text or "").strip() else None
     for node in list(root):
         holder.append(node)
     if not len(holder) and not (holder.text or "").strip():
@@ -950,6 +950,7 @@ def export_tei_inline(edition: Edition, options: ExportOptions | None = None) ->
                 container.tail = "\n"
         if text is not None:
             tei.append(text)
+    etree.cleanup_namespaces(tei)   # the declarations of namespaces left out
     etree.indent(header, space="  ", level=1)
     tei.text = "\n  "
     header.tail = "\n"
