@@ -519,3 +519,27 @@ def test_the_panes_find_every_annotation_after_a_paragraph_moved(seed_window):
     assert edition.text("typed") == old and every_annotation_found()
     window.doc.undo_stack.redo()
     assert edition.text("typed") == new and every_annotation_found()
+
+
+def test_pasted_text_from_the_clipboard_and_return_to_go_to_the_pane(seed_window,
+                                                                     monkeypatch):
+    window, feature, ids = seed_window
+    from PySide6.QtGui import QGuiApplication
+    new_text = corrected(window.doc.edition.text("typed"))
+    QGuiApplication.clipboard().setText(new_text.replace("\n", "\r\n"))
+
+    def fake_exec(dialog):
+        assert dialog.from_clipboard.isEnabled()
+        dialog.witness.setCurrentIndex(dialog.witness.findData("typed"))
+        dialog.from_clipboard.setChecked(True)
+        return 1
+    monkeypatch.setattr(ReplaceTextDialog, "exec", fake_exec)
+    feature.act_replace.trigger()
+    assert window.doc.edition.text("typed") == new_text
+    assert window.doc.undo_stack.undoText().endswith("from the clipboard")
+    # Return in the list goes to the pane, to pick words with the keyboard
+    choose(feature, ids["proposal"])
+    QTest.keyClick(feature.panel.table, Qt.Key.Key_Return)
+    typed_pane = next(p for p in window.panes if p.witness_id == "typed")
+    assert typed_pane.editor.hasFocus()
+    assert typed_pane.cursor_position() == window.doc.edition.annotations[ids["proposal"]].start

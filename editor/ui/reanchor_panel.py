@@ -45,10 +45,20 @@ Why the work runs in a worker thread, on a private deep copy of the edition, eve
   edition meanwhile (no ``doc.changed``/``doc.reset`` since the copy, the same edition
   object, the same old text): the change is then replayed on the live edition with
   ``operations.redo``, which checks the old text once more, and pushed as one undo step.
-  The person recorded in the history is declared in the copy and then, identically, in
-  the live edition (``person_for`` is deterministic on equal people).  Replaying costs
-  about 0.7 s of processor time for 50,000 annotations, all shifted (see the report):
-  that is the one pause left, shown as "Applying" in the progress dialog.
+  Otherwise nothing is changed and the user is told to try again.  The person recorded
+  in the history is declared in the copy and then, identically, in the live edition
+  (``person_for`` is deterministic on equal people).
+* The cyclic garbage collector is paused while the job runs (and resumed after): with two
+  copies of a large edition in memory its full passes stopped every thread, the
+  interface's included, for up to a third of a second at a time.  The objects made are
+  freed by reference counting; whatever cycles remain are collected afterwards.
+
+Measured (2-core machine, busy; a 10 ms timer on the interface thread): with 50,000
+annotations in a 600,000-character witness the worker takes 3 to 5 s while the timer's
+gaps stay at 20 ms (95th percentile), 180 ms at worst (during the copy); adopting the
+result takes 1.4 s of processor time on the interface thread, half ``operations.redo``
+(a deep copy per field of every shifted annotation), half the views redrawing.  With
+5,000 annotations in 60,000 characters: 66 ms at worst while working, 0.12 s to adopt.
 
 Positions are code points, half-open ``[start, end)``, as everywhere in the model; the
 panes convert to Qt's units.
@@ -532,6 +542,7 @@ class ReplaceTextDialog(QDialog):
         super().__init__(parent or window)
         self.setWindowTitle("Replace Witness Text")
         self.setObjectName("replaceTextDialog")
+        self.setMinimumWidth(540)
         edition = window.doc.edition
         self.witness = QComboBox()
         for w in edition.witnesses.values():
