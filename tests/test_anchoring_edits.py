@@ -344,3 +344,19 @@ def test_an_orphan_keeps_the_record_of_its_first_words():
     edition.add_annotation(ann)
     ops.edit_text(edition, "typed", 3, 8, " ")
     assert ann.is_point and ann.anchoring.quote == "tow" and not ann.history
+
+
+def test_a_header_change_combined_with_a_text_edit_redoes_both():
+    """Declaring a person and editing a text in one step: redo must not bring back the
+    text the header snapshot saw (headers never carry texts of living witnesses)."""
+    from editor.model import Edition, Witness
+    from editor.model import operations as ops
+    e = Edition()
+    e.add_witness(Witness("typed", text="old words here"))
+    declare = ops.update_header(e, lambda ed: ed.person_for("Jane Doe", "editor"))
+    edit = ops.edit_text(e, "typed", 0, 3, "new")
+    both = ops.combine([declare, edit], "Declare and edit")
+    ops.undo(e, both)
+    assert e.text("typed") == "old words here" and not e.people
+    ops.redo(e, both)
+    assert e.text("typed") == "new words here" and e.person_for("Jane Doe").id in e.people

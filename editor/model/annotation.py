@@ -98,7 +98,21 @@ class Annotation:
         return self.history[0].who if self.history else ""
 
     def copy(self) -> "Annotation":
-        return copy.deepcopy(self)
+        """An independent copy (a snapshot for undo); much cheaper than ``deepcopy``."""
+        return Annotation(self.id, self.witness, self.start, self.end, self.kind,
+                          dict(self.attrs), self.note, self.resp, self.cert, self.status,
+                          [copy.copy(e) for e in self.history], copy.copy(self.counterpart),
+                          copy.copy(self.anchoring))
+
+    def restore_from(self, snapshot: "Annotation") -> None:
+        """Become ``snapshot`` again, in place (views holding this object stay valid)."""
+        other = snapshot.copy()
+        self.witness, self.start, self.end, self.kind = (other.witness, other.start, other.end,
+                                                         other.kind)
+        self.attrs, self.note, self.resp, self.cert = other.attrs, other.note, other.resp, \
+            other.cert
+        self.status, self.history = other.status, other.history
+        self.counterpart, self.anchoring = other.counterpart, other.anchoring
 
     def record(self, action: str, who: str = "", comment: str = "", when: str | None = None) -> None:
         """Append a history entry (with the current status) to the annotation."""

@@ -9,7 +9,7 @@ lives here, where it is tested without a window.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from editor.model.annotation import Anchoring, Annotation, STATUSES, Span, now_iso
 from editor.model.edition import Edition, Hand, Metadata, Person, Surface, Witness
@@ -37,7 +37,8 @@ class TextEdit:
 
 @dataclass
 class Header:
-    """Everything of an edition but its texts and annotations (a metadata-dialog edit)."""
+    """Everything of an edition but its annotations and the texts of its witnesses (a
+    metadata-dialog edit, hands, people, facsimiles; adding or removing a witness)."""
 
     metadata: Metadata
     hands: dict[str, Hand]
@@ -56,10 +57,21 @@ class Header:
         )
 
     def apply_to(self, edition: Edition) -> None:
+        """Put the header back.  A witness that still exists keeps its *text* (texts
+        belong to the text edits of the changes, which may be combined with this one) and
+        its identity; one that had been removed comes back with the text it had."""
         edition.metadata = copy.deepcopy(self.metadata)
         edition.hands = copy.deepcopy(self.hands)
         edition.people = copy.deepcopy(self.people)
-        edition.witnesses = {w.id: copy.copy(w) for w in self.witnesses}
+        witnesses = {}
+        for w in self.witnesses:
+            live = edition.witnesses.get(w.id)
+            if live is not None:
+                live.label, live.kind, live.description = w.label, w.kind, w.description
+                witnesses[w.id] = live
+            else:
+                witnesses[w.id] = copy.copy(w)
+        edition.witnesses = witnesses
         edition.surfaces = copy.deepcopy(self.surfaces)
         edition.explained = list(self.explained)
 
@@ -135,8 +147,7 @@ def _restore(edition: Edition, snapshots: dict[str, Annotation | None]) -> None:
         if current is None:
             edition.annotations[aid] = snap.copy()
         else:   # in place, so that views holding the object stay valid
-            for f in fields(Annotation):
-                setattr(current, f.name, copy.deepcopy(getattr(snap, f.name)))
+            current.restore_from(snap)
 
 
 def _zone_index(edition: Edition) -> dict:

@@ -36,6 +36,25 @@ class WitnessIndex:
         self.long = long_
         self.max_len = max((a.end - a.start for a in short), default=0)
 
+    def update(self, ids, annotations: dict[str, Annotation]) -> None:
+        """Take in the annotations ``ids`` whose existence or place changed other than by
+        a shift (``annotations`` is the edition's live dictionary)."""
+        ids = set(ids)
+        if len(ids) > 64:
+            self.rebuild(annotations.values())
+            return
+        self.short = [a for a in self.short if a.id not in ids]
+        self.long = [a for a in self.long if a.id not in ids]
+        for aid in ids:
+            ann = annotations.get(aid)
+            if ann is None or ann.witness != self.witness:
+                continue
+            if ann.end - ann.start > LONG:
+                self.long.append(ann)
+            else:
+                bisect.insort(self.short, ann, key=_start)
+                self.max_len = max(self.max_len, ann.end - ann.start)
+
     def note_lengths(self, annotations: Iterable[Annotation]) -> None:
         """Take into account annotations an edit made longer."""
         for ann in annotations:

@@ -1113,12 +1113,6 @@ class ReanchorFeature(QObject):
             return None
         if declared is not None:
             change = ops.combine([declared, change], change.description)
-            # A header snapshot holds the witnesses with their texts, and redo applies it
-            # after the text edits: the declaration's "after" must hold the new text, or
-            # redoing would put the old text back.
-            for witness in change.header_after.witnesses:
-                if witness.id == witness_id:
-                    witness.text = live.witnesses[witness_id].text
         if source:
             change.description = f"{change.description} from {source}"
         self._replacements.append((change, witness_id))

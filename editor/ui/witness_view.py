@@ -360,11 +360,11 @@ class WitnessPane(QWidget):
             self.hand_order = list(self.edition.hands)
             self._fill_chooser()
             self._update_title()
-        created_or_deleted = any((change.before.get(i) is None) != (change.after.get(i) is None)
-                                 for i in change.annotation_ids)
-        moved_by_hand = not change.text_edits and bool(change.annotation_ids)
-        if created_or_deleted or moved_by_hand or undo:
-            self.index.rebuild(self.edition.annotations.values())
+        # Typing in a pane only shifts positions, which keeps the index's order; anything
+        # else (marking, deleting, undo, redo, re-anchoring) may move annotations out of it.
+        typed_here = isinstance(origin, WitnessPane) and not undo
+        if change.annotation_ids and not typed_here:
+            self.index.update(change.annotation_ids, self.edition.annotations)
             self._update_title()
         ranges = []
         for snapshots in (change.before, change.after):
