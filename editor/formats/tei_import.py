@@ -48,6 +48,7 @@ from urllib.parse import urlparse
 from lxml import etree
 
 from editor.errors import FileFormatError, VariorumError
+from editor.formats import tei_schema
 from editor.formats.registry import ImportResult
 from editor.formats.tei_common import (ATTRIBUTES, COMPLETION_SUFFIX, MARKUP, SPAN_ELEMENTS,
                                        TEI_NS, T, XML_ID, XML_NS, HandShifts, all_text,
@@ -118,6 +119,10 @@ _MESSAGES = {
     "not-tei-attribute": lambda n, name, d, x, line: (
         f"{n} attribute{'s' if n != 1 else ''} {name} not in TEI: kept in remarks, but a TEI "
         f"export cannot write {'them' if n != 1 else 'it'}{_first_at(line)}"),
+    "invalid-attribute": lambda n, name, d, x, line: (
+        f"{n} attribute{'s' if n != 1 else ''} {name} that TEI does not allow "
+        f"({'; '.join(d)}): kept in remarks, but a TEI export leaves "
+        f"{'them' if n != 1 else 'it'} out{_first_at(line)}"),
     "breaks-inside": lambda n, name, d, x, line: (
         f"{_plural(n, name)} hold line or paragraph breaks ({', '.join(d)}); inline TEI "
         f"cannot nest those inside <{name}>, so an inline export splits "
@@ -237,7 +242,12 @@ class _TeiImport:
         self.taken: set[str] = set()
         self.status = options.get("status", "accepted")
         if self.status not in STATUSES:
-            raise VariorumError(f"unknown review status {self.status!r}")
+            raise VariorumError(f"unknown review status {self.status!r}; choose one of "
+                                f"{', '.join(STATUSES)}")
+        kind = options.get("kind")
+        if kind and kind not in WITNESS_KINDS:
+            raise VariorumError(f"unknown witness kind {kind!r}; choose one of "
+                                f"{', '.join(WITNESS_KINDS)}")
         self.when = now_iso()
         #: variants read from one witness's text, tied to the other witness at the end
         self.pending_variants: list = []
@@ -342,9 +352,6 @@ class _TeiImport:
     def _kind(self, root) -> str:
         kind = self.options.get("kind")
         if kind:
-            if kind not in WITNESS_KINDS:
-                raise VariorumError(f"unknown witness kind {kind!r}; choose one of "
-                                    f"{', '.join(WITNESS_KINDS)}")
             return kind
         if local_name(root) in ("sourceDoc", "surface", "surfaceGrp"):
             return "handwritten"
@@ -374,6 +381,7 @@ class _TeiImport:
         several = len(named) > 1
         for root in roots:
             self._declare_pointers(root)
+            self._tally_unwritable(root)
         for root, name in named:
             suffix = {"sourceDoc": "doc", "text": "text"}.get(local_name(root), "text")
             wid = self._unique(name or (f"{base}-{suffix}" if several else base))
@@ -489,7 +497,6 @@ class _TeiImport:
             return
         if mark.generated and not element.attrib and not len(element):
             return   # a plain lb: the "\n" it stands for is written back as <lb/>
-        self._tally_foreign(element)
         start, end = mark.start, mark.end
         name = local_name(element) if is_tei(element) else ""
         span_target = False
@@ -506,9 +513,6 @@ class _TeiImport:
         if fields is None:
             if is_tei(element):
                 self.tally.add("kept-as-remark", display_name(element), mark.line)
-            else:
-                self.tally.add("not-tei", display_name(element), mark.line, extra=etree.QName(
-                    element).namespace)
             self._markup_remark(ids, mark, wid, start, end, original, MARKUP)
             return
         if fields.kind == "substitution":
@@ -531,19 +535,28 @@ class _TeiImport:
             self._markup_remark(ids, mark, wid, start, end, original, ATTRIBUTES,
                                 suffix=COMPLETION_SUFFIX)
 
-    def _tally_foreign(self, element) -> None:
-        for name in _foreign_attributes(element):
-            self.tally.add("not-tei-attribute",
-                           f"{attribute_name(element, name)} (on <{display_name(element)}>)",
-                           element.sourceline)
-        if len(element) and local_name(element) in ("note", "choice", "app") and is_tei(element):
-            for inner in element.iter():
-                if inner is element or not isinstance(inner.tag, str):
-                    continue
-                for name in _foreign_attributes(inner):
-                    self.tally.add("not-tei-attribute",
-                                   f"{attribute_name(inner, name)} (on <{display_name(inner)}>)",
-                                   inner.sourceline)
+    def _tally_unwritable(self, root) -> None:
+        """Report what the source holds that TEI does not allow where it stands: elements
+        and attributes of other namespaces, attributes TEI does not give an element, empty
+        attribute values.  All are kept in remarks; a TEI export leaves them out."""
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            if not is_tei(element):
+                self.tally.add("not-tei", display_name(element), element.sourceline,
+                               extra=etree.QName(element).namespace)
+            for name in element.attrib:
+                qname = etree.QName(name)
+                label = f"{attribute_name(element, name)} (on <{display_name(element)}>)"
+                if qname.namespace is not None and qname.namespace != XML_NS:
+                    self.tally.add("not-tei-attribute", label, element.sourceline)
+                elif is_tei(element) and not element.get(name, "").strip():
+                    self.tally.add("invalid-attribute", label, element.sourceline,
+                                   "it is empty")
+                elif is_tei(element) and not tei_schema.allows_attribute(
+                        local_name(element), attribute_name(element, name)):
+                    self.tally.add("invalid-attribute", label, element.sourceline,
+                                   f"TEI does not give <{local_name(element)}> this attribute")
 
     def _check_breaks(self, marks: list[Mark]) -> None:
         """Report phrase-level elements that hold line or paragraph elements."""
