@@ -41,6 +41,7 @@ Options: ``witness`` (id of the witness when there is one), ``label``, ``kind``
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections import OrderedDict
 from urllib.parse import urlparse
@@ -181,13 +182,6 @@ def shell_of(mark: Mark, mark_empty: bool = True):
     if mark_empty and mark.start == mark.end:
         clone.append(slot_pi())
     return clone
-
-
-def _foreign_attributes(element):
-    for name in element.attrib:
-        ns = etree.QName(name).namespace
-        if ns is not None and ns != XML_NS:
-            yield name
 
 
 def _differences(original, rendered) -> list[str]:
@@ -560,18 +554,24 @@ class _TeiImport:
 
     def _check_breaks(self, marks: list[Mark]) -> None:
         """Report phrase-level elements that hold line or paragraph elements."""
-        structural = [m for m in marks if not m.point and isinstance(m.element.tag, str)
-                      and level_of(m.element) != "phrase" and m.end > m.start]
+        structural = sorted(((m.start, m.end, m) for m in marks if not m.point
+                             and isinstance(m.element.tag, str)
+                             and level_of(m.element) != "phrase" and m.end > m.start),
+                            key=lambda t: (t[0], t[1]))
         if not structural:
             return
+        starts = [s for s, _, _ in structural]
         for mark in marks:
             element = mark.element
             if mark.point or not isinstance(element.tag, str) or level_of(element) != "phrase" \
                     or mark.apparatus or mark.end <= mark.start:
                 continue
-            inside = {display_name(s.element) for s in structural
-                      if mark.start <= s.start and s.end <= mark.end
-                      and (s.start, s.end) != (mark.start, mark.end)}
+            inside = set()
+            for s, e, other in structural[bisect.bisect_left(starts, mark.start):]:
+                if s > mark.end:
+                    break
+                if e <= mark.end and (s, e) != (mark.start, mark.end):
+                    inside.add(display_name(other.element))
             if inside:
                 self.tally.add("breaks-inside", display_name(element), mark.line,
                                ", ".join(f"<{n}>" for n in sorted(inside)))

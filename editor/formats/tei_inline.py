@@ -35,6 +35,7 @@ spaces to the text), with a line break after each block or line element.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import re
 
@@ -80,6 +81,8 @@ class _WitnessWriter:
         #: line breaks added for legibility
         self.preserve = bool(_SIGNIFICANT_SPACE.search(self.text))
         self.nester = Nester(self.text, self.ids, "" if self.preserve else "\n")
+        self._changes = None
+        self._change_starts: list[int] = []
 
     def build(self) -> etree._Element:
         items = self._items()
@@ -242,10 +245,18 @@ class _WitnessWriter:
         """Whether the edition holds the substitution's deletions and additions itself (an
         imported ``subst``): after it in document order, side by side or nested, together
         covering every word of it."""
+        if self._changes is None:   # additions and deletions by start, computed once
+            self._changes = sorted(((o.start, o) for o in anns
+                                    if o.kind in ("addition", "deletion") and o.end > o.start),
+                                   key=lambda pair: pair[0])
+            self._change_starts = [start for start, _ in self._changes]
         own = natural_key(ann.id)
-        parts = [o for o in anns if o.id != ann.id and o.kind in ("addition", "deletion")
-                 and ann.start <= o.start and o.end <= ann.end and o.end > o.start
-                 and natural_key(o.id) > own]   # (an imported subst's parts follow it)
+        parts = []
+        for start, other in self._changes[bisect.bisect_left(self._change_starts, ann.start):]:
+            if start >= ann.end:
+                break
+            if other.end <= ann.end and natural_key(other.id) > own:
+                parts.append(other)   # (an imported subst's parts follow it)
         for a in parts:
             for b in parts:
                 if a.start < b.start < a.end < b.end:

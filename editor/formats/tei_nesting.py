@@ -145,23 +145,37 @@ class Nester:
         Each reaches to the start of the next one, so that what covers the break between
         them (or an empty paragraph) still has a paragraph to stand in; the break itself
         is not written."""
-        structural = [(i.start, i.end) for i in items if not i.point and i.level != "phrase"]
-        paragraphs = self.text.split(PARAGRAPH_SEPARATOR)
-        starts = []
+        structural = sorted((i.start, i.end) for i in items
+                            if not i.point and i.level != "phrase")
+        # where blocks and lines start, and the furthest end of those starting so far
+        starts = [s for s, _ in structural]
+        reach, furthest = [], -1
+        for _, e in structural:
+            furthest = max(furthest, e)
+            reach.append(furthest)
+
+        def touched(a: int, b: int) -> bool:
+            """Whether a block or line overlaps [a, b), or is empty inside [a, b]."""
+            before_b = bisect.bisect_left(starts, b)
+            if before_b and reach[before_b - 1] > a:
+                return True
+            return any(s == e for s, e in structural[bisect.bisect_left(starts, a):
+                                                     bisect.bisect_right(starts, b)])
+
+        paragraph_starts = []
         start = 0
-        for para in paragraphs:
-            starts.append(start)
+        for para in self.text.split(PARAGRAPH_SEPARATOR):
+            paragraph_starts.append(start)
             start += len(para) + len(PARAGRAPH_SEPARATOR)
         out = []
-        for n, start in enumerate(starts):
-            end = starts[n + 1] if n + 1 < len(starts) else len(self.text)
-            touched = any(s < end and start < e or (s == e and start <= s <= end)
-                          for s, e in structural)
-            if not touched:
+        last = len(paragraph_starts) - 1
+        for n, start in enumerate(paragraph_starts):
+            end = paragraph_starts[n + 1] if n < last else len(self.text)
+            if not touched(start, end):
                 p = tei("p")
                 out.append(Item(start, end, Shell(p, p, "block"), "block", f"~p{n:08d}",
-                                 synthetic=True))
-                if n + 1 < len(starts):
+                                synthetic=True))
+                if n < last:
                     self.implied.append((end - len(PARAGRAPH_SEPARATOR), end))
         return out
 
