@@ -91,7 +91,7 @@ class _Tally:
         out = []
         for (code, name), (count, line, details, extra) in self.groups.items():
             out.append(Problem("warning", code, _MESSAGES[code](count, name, list(details),
-                                                                 extra, line), name))
+                                                                 extra, line)))
         return out
 
 
