@@ -17,6 +17,8 @@ from typing import Callable
 
 from diff_match_patch import diff_match_patch
 
+from editor.align.tokens import TokenEncoder
+
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 
 EQUAL, INSERT, DELETE, REPLACE = "equal", "insert", "delete", "replace"
@@ -37,27 +39,16 @@ class Segment:
         return self.op != EQUAL
 
 
+def _word_tokens(text: str, spans):
+    """The tokens at ``spans``; every run of whitespace counts as the same token."""
+    for start, end in spans:
+        token = text[start:end]
+        yield " " if token[0].isspace() else token
+
+
 def tokenize(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every token of ``text``."""
     return [m.span() for m in _TOKEN.finditer(text)]
-
-
-def _encode(text: str, spans, table: dict[str, str]) -> str:
-    out = []
-    append = out.append
-    for start, end in spans:
-        token = text[start:end]
-        if token[0].isspace():
-            token = " "
-        char = table.get(token)
-        if char is None:
-            index = len(table) + 1
-            if index >= 0xD800:        # skip the surrogate block
-                index += 0x800
-            char = chr(index)
-            table[token] = char
-        append(char)
-    return "".join(out)
 
 
 def _trim_whitespace(a_text: str, b_text: str, seg: Segment) -> Segment:
@@ -110,9 +101,9 @@ def _align_paragraphs(a_text: str, b_text: str, timeout: float,
                       should_stop: Callable[[], bool] | None) -> list[Segment]:
     a_paras = _paragraph_spans(a_text)
     b_paras = _paragraph_spans(b_text)
-    table: dict[str, str] = {}
-    a_chars = _encode_spans([a_text[s:e].rstrip() for s, e in a_paras], table)
-    b_chars = _encode_spans([b_text[s:e].rstrip() for s, e in b_paras], table)
+    encoder = TokenEncoder()
+    a_chars = encoder.encode(a_text[s:e].rstrip() for s, e in a_paras)
+    b_chars = encoder.encode(b_text[s:e].rstrip() for s, e in b_paras)
     dmp = diff_match_patch()
     dmp.Diff_Timeout = timeout
     diffs = dmp.diff_main(a_chars, b_chars, checklines=False)
@@ -182,29 +173,15 @@ def _merge_equal(segments: list[Segment]) -> list[Segment]:
     return out
 
 
-def _encode_spans(items: list[str], table: dict[str, str]) -> str:
-    out = []
-    for item in items:
-        char = table.get(item)
-        if char is None:
-            index = len(table) + 1
-            if index >= 0xD800:
-                index += 0x800
-            char = chr(index)
-            table[item] = char
-        out.append(char)
-    return "".join(out)
-
-
 def _align_words(a_text: str, b_text: str, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
                  timeout: float, should_stop: Callable[[], bool] | None) -> list[Segment]:
     """Word-level alignment of ``a_text[a_lo:a_hi]`` with ``b_text[b_lo:b_hi]`` (offsets
     in the result are absolute)."""
     a_spans = [(s + a_lo, e + a_lo) for s, e in tokenize(a_text[a_lo:a_hi])]
     b_spans = [(s + b_lo, e + b_lo) for s, e in tokenize(b_text[b_lo:b_hi])]
-    table: dict[str, str] = {}
-    a_chars = _encode(a_text, a_spans, table)
-    b_chars = _encode(b_text, b_spans, table)
+    encoder = TokenEncoder()
+    a_chars = encoder.encode(_word_tokens(a_text, a_spans))
+    b_chars = encoder.encode(_word_tokens(b_text, b_spans))
     dmp = diff_match_patch()
     dmp.Diff_Timeout = timeout
     diffs = dmp.diff_main(a_chars, b_chars, checklines=False)

@@ -20,6 +20,7 @@ from typing import Callable
 from diff_match_patch import diff_match_patch
 
 from editor.model.mapping import StepMap
+from editor.align.tokens import TokenEncoder, TooManyTokens
 
 #: a token: a run of word characters, a run of whitespace, or one other character
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -96,33 +97,6 @@ def _mid_word(text: str, pos: int) -> bool:
     return 0 < pos < len(text) and _is_word(text[pos - 1]) and _is_word(text[pos])
 
 
-class _TooManyTokens(Exception):
-    """More distinct tokens than Unicode has characters to stand for them."""
-
-
-class _Encoder:
-    """Gives each distinct string one character (skipping the surrogate block)."""
-
-    def __init__(self):
-        self.table: dict[str, str] = {}
-
-    def encode(self, items) -> str:
-        table = self.table
-        out = []
-        for item in items:
-            char = table.get(item)
-            if char is None:
-                index = len(table) + 1
-                if index >= 0xD800:
-                    index += 0x800
-                if index > 0x10FFFF:
-                    raise _TooManyTokens
-                char = chr(index)
-                table[item] = char
-            out.append(char)
-        return "".join(out)
-
-
 def _diff(a: str, b: str, deadline: float | None) -> list[tuple[int, str]]:
     dmp = diff_match_patch()
     if deadline is None:
@@ -168,11 +142,11 @@ def _diff_words(old: str, new: str, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
         return
     a_spans = [m.span() for m in _TOKEN.finditer(old, a_lo, a_hi)]
     b_spans = [m.span() for m in _TOKEN.finditer(new, b_lo, b_hi)]
-    encoder = _Encoder()
+    encoder = TokenEncoder()
     try:
         a_chars = encoder.encode(old[s:e] for s, e in a_spans)
         b_chars = encoder.encode(new[s:e] for s, e in b_spans)
-    except _TooManyTokens:     # compare characters instead: slower, still exact
+    except TooManyTokens:     # compare characters instead: slower, still exact
         a_spans = [(i, i + 1) for i in range(a_lo, a_hi)]
         b_spans = [(i, i + 1) for i in range(b_lo, b_hi)]
         a_chars, b_chars = old[a_lo:a_hi], new[b_lo:b_hi]
@@ -196,7 +170,7 @@ def _diff_lines(old: str, new: str, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
     """Line-level differences first; the differing lines are then compared by words."""
     a_lines = _line_spans(old, a_lo, a_hi)
     b_lines = _line_spans(new, b_lo, b_hi)
-    encoder = _Encoder()
+    encoder = TokenEncoder()
     a_chars = encoder.encode(old[s:e] for s, e in a_lines)
     b_chars = encoder.encode(new[s:e] for s, e in b_lines)
 

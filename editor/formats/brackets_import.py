@@ -288,7 +288,6 @@ class BracketImporter:
     def bracket(self, node: Bracket, receiving: tuple[str, ...], depth: int) -> None:
         doc = self.doc
         inner = node.inner(doc)
-        source = node.source(doc)
         context = Context(doc[node.open - 1] if node.open > 0 else "",
                           doc[node.close + 1] if node.close + 1 < len(doc) else "",
                           any(isinstance(c, Bracket) for c in node.children))
@@ -446,8 +445,8 @@ class BracketImporter:
         handwritten version: the note where it stands, the passage in the handwritten text."""
         self.uses_handwritten = True
         self.names.add(reading.other)
-        note = self.point(node, reading, tuple(w for w in receiving if w != HANDWRITTEN)
-                          or receiving, kind="note")
+        self.point(node, reading, tuple(w for w in receiving if w != HANDWRITTEN)
+                   or receiving, kind="note")
         if HANDWRITTEN not in receiving:
             return
         buffer = self.buffers[HANDWRITTEN]

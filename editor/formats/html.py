@@ -430,7 +430,7 @@ def _notes(ctx: _Context) -> str:
                      f' <span class="on">({_e(witness.label)}{on})</span>: {paragraphs}{who}'
                      f'<a class="back" href="#call-{note.number}" title="back to the text">↩</a>'
                      "</li>")
-    return f'<section class="notes"><h2>Notes</h2><ol>\n' + "\n".join(items) + "\n</ol></section>\n"
+    return '<section class="notes"><h2>Notes</h2><ol>\n' + "\n".join(items) + "\n</ol></section>\n"
 
 
 def _preview(value: str) -> str:
@@ -508,7 +508,7 @@ def _variants(ctx: _Context, order: list[str]) -> str:
                    f"{f', {len(marked)} variant(s) marked by the editors' if marked else ''}."
                    " Click a reading to see it in its text.</p>")
         sections.append(f"<h3>{title}</h3>{summary}{body}")
-    return f'<section class="variants"><h2>Variants</h2>\n' + "\n".join(sections) + "</section>\n"
+    return '<section class="variants"><h2>Variants</h2>\n' + "\n".join(sections) + "</section>\n"
 
 
 def _hands(ctx: _Context) -> str:
@@ -521,7 +521,7 @@ def _hands(ctx: _Context) -> str:
         items.append(f'<li><span class="swatch hand-{number}-swatch"></span>'
                      f'<span class="mark addition hand-{number}"><span class="caret">‸</span>'
                      f'{_e(hand.label or hand.id)}</span>{" — " + details if details else ""}</li>')
-    return f'<section class="hands"><h2>Hands</h2><ul>' + "".join(items) + "</ul></section>\n"
+    return '<section class="hands"><h2>Hands</h2><ul>' + "".join(items) + "</ul></section>\n"
 
 
 def _orphans(ctx: _Context, order: list[str]) -> str:

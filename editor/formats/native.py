@@ -30,7 +30,7 @@ from editor.errors import FileFormatError
 from editor.formats.xmlsafe import parse_bytes, parse_file
 from editor.io.atomic import atomic_write_bytes
 from editor.model.annotation import Anchoring, Annotation, ReviewEvent, Span
-from editor.model.edition import Edition, Hand, Metadata, Person, Surface, Witness, Zone
+from editor.model.edition import Edition, Hand, Person, Surface, Witness, Zone
 from editor.model.kinds import KINDS, spec
 from editor.model.text import PARAGRAPH_SEPARATOR, split_paragraphs
 from editor.model.validate import Problem

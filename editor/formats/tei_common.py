@@ -429,7 +429,8 @@ class Shell:
     bare: bool = False
 
 
-def _tei(tag: str, text: str | None = None, **attrs) -> etree._Element:
+def tei(tag: str, text: str | None = None, **attrs) -> etree._Element:
+    """A TEI element; ``xml_id`` stands for ``xml:id``, empty attributes are left out."""
     element = etree.Element(T + tag)
     for key, value in attrs.items():
         if value:
@@ -440,7 +441,7 @@ def _tei(tag: str, text: str | None = None, **attrs) -> etree._Element:
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    child = _tei(tag, text, **attrs)
+    child = tei(tag, text, **attrs)
     parent.append(child)
     return child
 
@@ -479,28 +480,28 @@ def render(ann: Annotation, hands=(), people=(), current_hand: str = "",
         inner_attrs = {k: v for k, v in values.items() if k == "rend"}
         outer_attrs = {k: v for k, v in values.items() if k != "rend"}
         if other:
-            choice = _tei("choice", **outer_attrs)
+            choice = tei("choice", **outer_attrs)
             member = _sub(choice, tag, **inner_attrs)
             member.append(slot_pi())
             _sub(choice, "corr" if kind == "sic" else "expan", other)
             return Shell(choice, member)
-        element = _tei(tag, **values)
+        element = tei(tag, **values)
         return Shell(element, element)
     if kind == "gap":
-        return Shell(_tei("gap", **values), None)
+        return Shell(tei("gap", **values), None)
     if kind == "note":
-        return Shell(_tei("note", ann.note, **values), None)
+        return Shell(tei("note", ann.note, **values), None)
     if kind == "variant":
-        app = _tei("app", **values)
+        app = tei("app", **values)
         lem = _sub(app, "lem", wit="#" + ann.witness)
         lem.append(slot_pi())
         if ann.counterpart is not None:
             _sub(app, "rdg", counterpart_text, wit="#" + ann.counterpart.witness)
         return Shell(app, lem)
     if kind == "remark":
-        element = _tei("seg", type="remark", subtype="-".join(attrs.get("type", "").split()))
+        element = tei("seg", type="remark", subtype="-".join(attrs.get("type", "").split()))
         return Shell(element, element)
-    element = _tei(tag, **values)
+    element = tei(tag, **values)
     return Shell(element, element)
 
 

@@ -665,8 +665,8 @@ class _TeiImport:
                     attrs = {"type": "-".join(app.get("type").split())} \
                         if app.get("type") else {}
                     counterpart = self._locate(wid, mark, siglum, reading)
-                    ann = self._add(ids, mark, wid, mark.start, mark.end, "variant", attrs,
-                                    counterpart=counterpart, suffix=f"-{siglum}")
+                    self._add(ids, mark, wid, mark.start, mark.end, "variant", attrs,
+                              counterpart=counterpart, suffix=f"-{siglum}")
                     if counterpart is None or len(list(app_members(app))) > 2 or \
                             len(member) or set(app.attrib) - {"type"}:
                         self._markup_remark(ids, mark, wid, mark.start, mark.end,

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from editor.formats import tei_schema
-from editor.formats.tei_common import T, XML_ID, Shell, level_of, local_name, natural_key, shell_copy
+from editor.formats.tei_common import (T, XML_ID, Shell, level_of, local_name, natural_key,
+                                       shell_copy, tei)
 from editor.model.text import PARAGRAPH_SEPARATOR
 
 _RANK = {"block": 0, "line": 1, "phrase": 2}
@@ -512,17 +513,6 @@ def find_slot_copy(shell: Shell, clone):
     for index in reversed(path):
         target = target[index]
     return target
-
-
-def tei(tag: str, text: str | None = None, **attrs) -> etree._Element:
-    """A TEI element; ``xml_id`` stands for ``xml:id``, empty attributes are left out."""
-    element = etree.Element(T + tag)
-    for key, value in attrs.items():
-        if value:
-            element.set(XML_ID if key == "xml_id" else key, value)
-    if text:
-        element.text = text
-    return element
 
 
 def remove_keeping_tail(element) -> None:

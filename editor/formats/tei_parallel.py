@@ -570,7 +570,7 @@ def import_tei_parallel(tree_or_path, path: str = "", **options) -> ImportResult
         if _local(element) == "witness" and element.get(native.XML_ID):
             wid = element.get(native.XML_ID)
             if wid not in declared:
-                label = element.find(f"{{*}}label")
+                label = element.find("{*}label")
                 kind = label.get("type", "") if label is not None else ""
                 text = _plain(label if label is not None else element)
                 if kind not in WITNESS_KINDS:

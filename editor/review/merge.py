@@ -200,7 +200,6 @@ class _Context:
 def _merge_annotation(ctx: _Context, mine: Annotation, theirs: Annotation) -> Annotation | None:
     """The merged version of an annotation both copies hold, or None when they are two
     different annotations that happen to share an id."""
-    edition = ctx.result.edition
     k = _common_prefix(mine.history, theirs.history)
     extra_m, extra_t = mine.history[k:], theirs.history[k:]
     same = _claim(mine) == _claim(theirs) and mine.status == theirs.status

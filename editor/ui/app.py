@@ -67,6 +67,11 @@ def screenshot(window, path: str, width: int, height: int) -> int:
         window.aligner.wait()
         QCoreApplication.processEvents()
     image = window.grab()
+    # nothing was edited: close without asking, so that no window outlives the command
+    window.doc.undo_stack.setClean()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.processEvents()
     if not image.save(path):
         print(f"variorum: cannot write {path}", file=sys.stderr)
         return 1

@@ -28,7 +28,7 @@ from collections import OrderedDict
 import shiboken6
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (QAction, QBrush, QColor, QImageReader, QKeySequence, QPainter,
+from PySide6.QtGui import (QAction, QBrush, QColor, QImageReader, QPainter,
                            QPainterPath, QPen, QPixmap, QPolygonF, QTextCharFormat, QTextCursor,
                            QTextFormat, QTransform)
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QFrame,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
 from editor.errors import VariorumError
 from editor.model import facsimile
 from editor.model.kinds import spec
+from editor.ui.actions import make_action
 
 #: marks the extra selections this module adds to a text pane (others' are left alone)
 _OUR_SELECTION = int(QTextFormat.Property.UserProperty) + 0x0FAC
@@ -499,19 +500,8 @@ class FacsimilePanel(QWidget):
         self.page_box.activated.connect(lambda row: self.turn_to(self.page_box.itemData(row)))
 
         def act(text: str, slot, keys=(), tip: str = "", checkable=False) -> QAction:
-            action = QAction(text, self)
-            if keys:
-                action.setShortcuts([QKeySequence(k) for k in keys])
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                tip = f"{tip} ({QKeySequence(keys[0]).toString()})" if tip else tip
-            action.setToolTip(tip or text)
-            action.setCheckable(checkable)
-            if checkable:
-                action.toggled.connect(slot)
-            else:
-                action.triggered.connect(lambda _c=False: slot())
-            self.addAction(action)
-            return action
+            return make_action(self, text, slot, list(keys), tip, checkable,
+                               context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.act_prev = act("◀", lambda: self.turn(-1), ("PgUp",), "Previous page")
         self.act_next = act("▶", lambda: self.turn(1), ("PgDown",), "Next page")
@@ -907,20 +897,7 @@ class FacsimileFeature(QObject):
         self.menu = menu
 
         def act(text: str, slot, shortcut=None, tip: str = "", checkable=False) -> QAction:
-            action = QAction(text, window)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setStatusTip(tip)
-            action.setToolTip(tip or text)
-            if checkable:
-                action.setCheckable(True)
-                action.toggled.connect(slot)
-            else:
-                action.triggered.connect(lambda _c=False: slot())
-            window.addAction(action)
-            menu.addAction(action)
-            return action
+            return make_action(window, text, slot, shortcut, tip, checkable, menu=menu)
 
         self.act_show = act("&Show Facsimiles", self.show_facsimiles, "Ctrl+Shift+F",
                             "Show the page images beside the texts", checkable=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 import os
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel,
                                QMainWindow, QMessageBox, QProgressBar, QSplitter, QToolBar,
                                QVBoxLayout, QWidget)
@@ -29,6 +29,7 @@ from editor.ui.annotation_list import AnnotationList
 from editor.ui.document import EditionDocument
 from editor.ui.inspector import Inspector
 from editor.ui.witness_view import ViewOptions, WitnessPane
+from editor.ui.actions import make_action
 
 APP_NAME = "Variorum"
 
@@ -142,21 +143,7 @@ class MainWindow(QMainWindow):
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable=False,
                 checked=False) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(f"{tip} ({action.shortcut().toString()})" if shortcut else tip)
-        if checkable:
-            action.setCheckable(True)
-            action.setChecked(checked)
-            action.toggled.connect(slot)
-        else:
-            action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return make_action(self, text, slot, shortcut, tip, checkable, checked)
 
     def _build_actions(self) -> None:
         bar = self.menuBar()

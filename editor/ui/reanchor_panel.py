@@ -76,7 +76,7 @@ from itertools import chain
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QEventLoop, QModelIndex,
                             QObject, Qt, QTimer, Signal)
 from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox,
                                QDockWidget, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QProgressDialog, QPushButton,
                                QRadioButton, QSplitter, QTableView, QTextBrowser, QToolButton,
@@ -92,6 +92,7 @@ from editor.model.edition import Edition
 from editor.model.kinds import spec
 from editor.model.text import normalise_newlines
 from editor.ui import settings
+from editor.ui.tables import make_list_table
 
 #: the keys of this feature (the README lists them)
 SHORTCUTS = {
@@ -351,11 +352,7 @@ class MovedPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName("movedTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        make_list_table(self.table)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

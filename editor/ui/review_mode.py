@@ -26,8 +26,8 @@ import html
 import os
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox,
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox,
                                QDockWidget, QFileDialog, QFrame, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton,
                                QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout,
@@ -42,6 +42,8 @@ from editor.review.merge import change_to, check_same_texts, merge_editions
 from editor.review.state import acceptance_refusal, document_order, is_unreviewed, progress, \
     step_through
 from editor.ui import settings
+from editor.ui.actions import make_action
+from editor.ui.tables import make_list_table
 
 #: the setting: authors may not accept their own annotations without saying so
 FORBID_OWN_SETTING = "review/forbid_own_acceptance"
@@ -198,21 +200,7 @@ class ReviewMode(QObject):
         self.menu = menu
 
         def action(text, slot, key, tip, checkable=False, checked=False):
-            act = QAction(text, w)
-            if key:
-                act.setShortcut(QKeySequence(key))
-                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.setStatusTip(tip)
-            act.setToolTip(f"{tip} ({key})" if key else tip)
-            if checkable:
-                act.setCheckable(True)
-                act.setChecked(checked)
-                act.toggled.connect(slot)
-            else:
-                act.triggered.connect(lambda _checked=False: slot())
-            w.addAction(act)
-            menu.addAction(act)
-            return act
+            return make_action(w, text, slot, key, tip, checkable, checked, menu=menu)
 
         k = REVIEW_KEYS
         self.act_mode = action("Review &Mode", self._mode_toggled, k["mode"],
@@ -745,11 +733,7 @@ class DifferencesPanel(QWidget):
         self.show_explained.toggled.connect(lambda _on: self.refresh())
         self.table = _DifferenceTable(self)
         self.table.setObjectName("differencesTable")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        make_list_table(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -28,8 +28,7 @@ from __future__ import annotations
 import bisect
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (QAction, QActionGroup, QBrush, QColor, QFont, QKeySequence,
-    QPainter, QPen, QTextCharFormat, QTextCursor)
+from PySide6.QtGui import (QAction, QActionGroup, QBrush, QColor, QFont, QPainter, QPen, QTextCharFormat, QTextCursor)
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QScrollArea, QToolBar,
     QToolTip, QWidget)
 
@@ -42,6 +41,7 @@ from editor.ui.glossary import GuideView
 from editor.ui.witness_view import AnnotationHighlighter
 from editor.ui.study_widgets import FiguresChart, OverviewBar, VariantTable
 from editor.ui.richtext import escape, shorten
+from editor.ui.actions import make_action
 
 STUDY_SHORTCUT = "Ctrl+Alt+S"
 
@@ -302,25 +302,7 @@ class StudyMode(QObject):
 
         def action(text, slot=None, key=None, tip="", checkable=False, checked=False,
                    group=None):
-            act = QAction(text, w)
-            if key:
-                act.setShortcut(QKeySequence(key))
-                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            if tip:
-                act.setStatusTip(tip)
-                act.setToolTip(f"{tip} ({key})" if key else tip)
-            if checkable:
-                act.setCheckable(True)
-                act.setChecked(checked)
-            if group is not None:
-                group.addAction(act)
-            if slot is not None:
-                if checkable:
-                    act.toggled.connect(slot)
-                else:
-                    act.triggered.connect(lambda _checked=False: slot())
-            w.addAction(act)
-            return act
+            return make_action(w, text, slot, key, tip, checkable, checked, group=group)
 
         self.act_study = action("Study &Mode", self.set_active, STUDY_SHORTCUT,
                                 "Read and compare the versions without changing anything",

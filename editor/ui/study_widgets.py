@@ -9,13 +9,14 @@ from __future__ import annotations
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize,
     QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QTableView, QToolTip, QVBoxLayout, QWidget)
 
 from editor.align.variants import (KIND_DESCRIPTIONS, KIND_LABELS, KIND_PLURALS,
     VARIANT_KINDS, ParagraphVariance, Variant)
 from editor.ui import style
 from editor.ui.richtext import escape, shorten
+from editor.ui.tables import make_list_table
 
 #: colour and brush pattern of each kind of difference (never colour alone)
 KIND_COLOURS = {
@@ -201,13 +202,9 @@ class VariantTable(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        make_list_table(self.table, row_height=24)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

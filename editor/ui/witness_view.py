@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import bisect
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (QColor, QFont, QKeySequence, QPainter, QPainterPath, QPalette, QPen,
-                           QSyntaxHighlighter, QTextCursor, QTextFormat, QTextOption)
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (QColor, QFont, QKeySequence, QPainter, QPainterPath, QPen,
+                           QSyntaxHighlighter, QTextCursor, QTextOption)
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QToolTip,
                                QVBoxLayout, QWidget)
 
