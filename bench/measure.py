@@ -86,9 +86,8 @@ def measure(size: str, runs: int) -> dict:
 
 def measure_window(path: str, runs: int, big: bool) -> dict:
     """Open to first paint, then keystrokes with every annotation drawn."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
     from PySide6.QtTest import QTest
-    from PySide6.QtGui import QTextCursor
 
     from editor.ui.app import make_app
     from editor.ui.main_window import MainWindow

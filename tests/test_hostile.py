@@ -10,7 +10,6 @@ server counting requests, "bounded memory" with ``getrusage`` in a fresh process
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import http.server
