@@ -299,7 +299,7 @@ def edit_text(edition: Edition, witness: str, start: int, end: int, new_text: st
     before, after = change.before, change.after
     stamp = now_iso()
     # One pass; everything here is integer comparison except for the few annotations that
-    # meet the edit.  (Measured in bench/bench_anchoring.py: a sorted index would save
+    # meet the edit.  (Measured in tests/bench/bench_anchoring.py: a sorted index would save
     # little, since every annotation after the edit must be shifted anyway.)
     touched = []
     for ann in edition.annotations.values():

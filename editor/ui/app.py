@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def make_app():
@@ -14,6 +15,10 @@ def make_app():
         app.setApplicationName("Variorum")
         app.setOrganizationName("Variorum")
         app.setApplicationDisplayName("Variorum")
+        icon = Path(__file__).resolve().parents[2] / "resources" / "variorum.svg"
+        if icon.exists():
+            from PySide6.QtGui import QIcon
+            app.setWindowIcon(QIcon(str(icon)))
     return app
 
 

@@ -1,4 +1,4 @@
-"""Measurements of one benchmark size, run in a fresh process (``python -m bench.measure SIZE``).
+"""Measurements of one benchmark size, run in a fresh process (``python -m tests.bench.measure SIZE``).
 
 Prints one JSON object: for each measurement, the list of timings (seconds) of its runs, and
 the peak memory.  ``bench/run.py`` runs this for every size and prints the table.
@@ -33,7 +33,7 @@ def timed(function, runs: int) -> list[float]:
 def measure(size: str, runs: int) -> dict:
     from lxml import etree
 
-    from bench.generate import corrected_text, path_for
+    from tests.bench.generate import corrected_text, path_for
     from editor.align.alignment import align_texts
     from editor.formats import native
     from editor.model import operations as ops

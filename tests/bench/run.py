@@ -1,4 +1,4 @@
-"""``make bench``: run every benchmark, print a table, write ``bench/out/results.json``.
+"""``make bench``: run every benchmark, print a table, write ``tests/bench/out/results.json``.
 
 Benchmarks print figures; they are not tests.  Each size is measured in a fresh process
 (so peak memory means something); every figure is the median of several runs with its
@@ -21,10 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench.measure import summary
+from tests.bench.measure import summary
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "tests" / "bench" / "out"
 
 #: targets from the performance issue (seconds or MB), per size
 TARGETS = {
@@ -42,7 +42,7 @@ ROWS = [("open_model", "open: file to model"), ("open_window", "open: file to pa
 def run_size(size: str, runs: int) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "bench.measure", size, str(runs)], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "tests.bench.measure", size, str(runs)], cwd=ROOT,
                          capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise SystemExit(f"benchmark {size} failed:\n{out.stderr[-3000:]}")
@@ -53,7 +53,7 @@ def run_size(size: str, runs: int) -> dict:
 
 def collatex_baseline(runs: int = 3) -> dict:
     """Our alignment against CollateX on the small input's two witnesses."""
-    from bench.generate import path_for
+    from tests.bench.generate import path_for
     from editor.align.alignment import EQUAL, align_texts, tokenize
     from editor.formats import native
     edition = native.load(path_for("small")).edition

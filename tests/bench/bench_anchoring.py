@@ -1,7 +1,7 @@
 """Benchmark of anchoring: mapping annotations through a keystroke, and re-anchoring after
 a witness text is replaced.  Prints figures; it is not a test.
 
-    python -m bench.bench_anchoring [--annotations 50000] [--chars 600000] [--runs 7]
+    python -m tests.bench.bench_anchoring [--annotations 50000] [--chars 600000] [--runs 7]
 
 1. One keystroke (``operations.edit_text`` inserting one character) in a witness of about
    600,000 characters holding 50,000 annotations (plus a second witness with variants
@@ -31,7 +31,7 @@ from editor.anchor.textdiff import diff_step_map
 from editor.model import Annotation, Edition, Span, Witness
 from editor.model import operations as ops
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED_TEXT = ROOT / "samples" / "mikoyan-telegram-1956-09-19.txt"
 SEED = 19560919
 KINDS = ["addition", "deletion", "supplied", "sic", "unclear", "note", "substitution",
@@ -196,7 +196,7 @@ def bench_reanchor(edition: Edition, new_text: str, runs: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.bench_anchoring",
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_anchoring",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--annotations", type=int, default=50_000)
     parser.add_argument("--chars", type=int, default=600_000)

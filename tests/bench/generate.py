@@ -11,7 +11,7 @@ The texts are made of the seed's own vocabulary, in paragraphs of 60 to 140 word
 second witness is the first with a few words replaced, inserted or deleted in most
 paragraphs (like a draft and its typed copy).  Annotations of every kind cover one to four
 words at random; some are points.  The generated editions are valid Variorum files
-(``python -m bench.generate --check`` validates them).
+(``python -m tests.bench.generate --check`` validates them).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pathlib import Path
 from editor.formats import native
 from editor.model import Annotation, Edition, Hand, ReviewEvent, Span, Witness
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "tests" / "bench" / "out"
 SEED_TEXT = ROOT / "samples" / "mikoyan-telegram-1956-09-19.txt"
 SEED_EDITION = ROOT / "samples" / "mikoyan-telegram-1956-09-19.variorum.xml"
 
