@@ -17,6 +17,7 @@ from typing import Callable
 
 from diff_match_patch import diff_match_patch
 
+from editor.align.blocks import match_blocks
 from editor.align.tokens import TokenEncoder
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -99,17 +100,13 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 def _align_paragraphs(a_text: str, b_text: str, timeout: float,
                       should_stop: Callable[[], bool] | None) -> list[Segment]:
+    """Paragraphs first (patience matching, see :mod:`editor.align.blocks`), then the
+    words of the paragraphs that differ."""
     a_paras = _paragraph_spans(a_text)
     b_paras = _paragraph_spans(b_text)
-    encoder = TokenEncoder()
-    a_chars = encoder.encode(a_text[s:e].rstrip() for s, e in a_paras)
-    b_chars = encoder.encode(b_text[s:e].rstrip() for s, e in b_paras)
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = timeout
-    diffs = dmp.diff_main(a_chars, b_chars, checklines=False)
+    a_items = [a_text[s:e].rstrip() for s, e in a_paras]
+    b_items = [b_text[s:e].rstrip() for s, e in b_paras]
     segments: list[Segment] = []
-    ai = bi = 0
-    changed_a = changed_b = None     # pending changed region, in paragraph indices
 
     def a_at(i):
         return a_paras[i][0] if i < len(a_paras) else len(a_text)
@@ -117,34 +114,16 @@ def _align_paragraphs(a_text: str, b_text: str, timeout: float,
     def b_at(i):
         return b_paras[i][0] if i < len(b_paras) else len(b_text)
 
-    def flush():
-        nonlocal changed_a, changed_b
-        if changed_a is None and changed_b is None:
-            return
-        a0, a1 = changed_a if changed_a else (ai, ai)
-        b0, b1 = changed_b if changed_b else (bi, bi)
-        segments.extend(_align_words(a_text, b_text, a_at(a0), a_at(a1), b_at(b0), b_at(b1),
-                                     timeout, should_stop))
-        changed_a = changed_b = None
-
-    for op, chars in diffs:
-        n = len(chars)
-        if op == 0:
-            flush()
-            for k in range(n):   # equal paragraphs may still differ in trailing whitespace
-                (as_, ae), (bs, be) = a_paras[ai + k], b_paras[bi + k]
+    for n, (op, a0, a1, b0, b1) in enumerate(match_blocks(a_items, b_items)):
+        if op == "equal":
+            for k in range(a1 - a0):   # equal paragraphs may still differ in trailing space
+                (as_, ae), (bs, be) = a_paras[a0 + k], b_paras[b0 + k]
                 _append_equal_text(segments, a_text, b_text, as_, ae, bs, be)
-            ai += n
-            bi += n
-        elif op == -1:
-            changed_a = (ai, ai + n) if changed_a is None else (changed_a[0], ai + n)
-            ai += n
         else:
-            changed_b = (bi, bi + n) if changed_b is None else (changed_b[0], bi + n)
-            bi += n
-        if should_stop is not None and should_stop():
+            segments.extend(_align_words(a_text, b_text, a_at(a0), a_at(a1), b_at(b0),
+                                         b_at(b1), timeout, should_stop))
+        if should_stop is not None and n % 64 == 0 and should_stop():
             raise InterruptedError("alignment cancelled")
-    flush()
     return _merge_equal(segments)
 
 

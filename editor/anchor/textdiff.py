@@ -20,6 +20,7 @@ from typing import Callable
 from diff_match_patch import diff_match_patch
 
 from editor.model.mapping import StepMap
+from editor.align.blocks import match_blocks
 from editor.align.tokens import TokenEncoder, TooManyTokens
 
 #: a token: a run of word characters, a run of whitespace, or one other character
@@ -167,12 +168,11 @@ def _diff_words(old: str, new: str, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
 def _diff_lines(old: str, new: str, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
                 ranges: list, deadline: float | None,
                 should_stop: Callable[[], bool] | None) -> None:
-    """Line-level differences first; the differing lines are then compared by words."""
+    """Lines first (patience matching, see :mod:`editor.align.blocks`: a diff of lines
+    that nearly all differ a little would cost the square of their number); the blocks
+    that differ are then compared by words."""
     a_lines = _line_spans(old, a_lo, a_hi)
     b_lines = _line_spans(new, b_lo, b_hi)
-    encoder = TokenEncoder()
-    a_chars = encoder.encode(old[s:e] for s, e in a_lines)
-    b_chars = encoder.encode(new[s:e] for s, e in b_lines)
 
     def a_at(i: int) -> int:
         return a_lines[i][0] if i < len(a_lines) else a_hi
@@ -180,16 +180,13 @@ def _diff_lines(old: str, new: str, a_lo: int, a_hi: int, b_lo: int, b_hi: int,
     def b_at(i: int) -> int:
         return b_lines[i][0] if i < len(b_lines) else b_hi
 
-    blocks: list[tuple[int, int, int, int]] = []
-
-    def emit(ai: int, an: int, bi: int, bn: int) -> None:
-        blocks.append((a_at(ai), a_at(ai + an), b_at(bi), b_at(bi + bn)))
-
-    _walk(_diff(a_chars, b_chars, deadline), emit)
-    for a0, a1, b0, b1 in blocks:
-        if should_stop is not None and should_stop():
+    blocks = match_blocks([old[s:e] for s, e in a_lines], [new[s:e] for s, e in b_lines])
+    for n, (op, a0, a1, b0, b1) in enumerate(blocks):
+        if op == "equal":
+            continue
+        if should_stop is not None and n % 32 == 0 and should_stop():
             raise InterruptedError("re-anchoring cancelled")
-        _diff_words(old, new, a0, a1, b0, b1, ranges, deadline)
+        _diff_words(old, new, a_at(a0), a_at(a1), b_at(b0), b_at(b1), ranges, deadline)
 
 
 def _line_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -80,39 +80,49 @@ def collatex_baseline(runs: int = 3) -> dict:
         table = json.loads(collate(collation, output="json", segmentation=False))
         theirs.append(time.perf_counter() - start)
 
-    # word pairs each aligner says are the same word in both versions
+    # Word pairs each aligner says are the same word in both versions, compared by the
+    # character offsets of the words in the texts CollateX was given (its tokens and ours
+    # need not be cut alike).
+    joined_a, joined_b = " ".join(a_words), " ".join(b_words)
+    joined_segments = align_texts(joined_a, joined_b)
+
     def our_pairs() -> set[tuple[int, int]]:
-        a_index = {s: i for i, (s, e) in enumerate((s, e) for s, e in tokenize(a)
-                                                    if not a[s:e].isspace())}
-        b_index = {s: i for i, (s, e) in enumerate((s, e) for s, e in tokenize(b)
-                                                    if not b[s:e].isspace())}
         pairs = set()
-        for seg in segments:
+        for seg in joined_segments:
             if seg.op != EQUAL:
                 continue
-            a_tokens = [(s, e) for s, e in tokenize(a[seg.a_start:seg.a_end])]
-            b_tokens = [(s, e) for s, e in tokenize(b[seg.b_start:seg.b_end])]
-            a_words_here = [s + seg.a_start for s, e in a_tokens
-                            if not a[s + seg.a_start:e + seg.a_start].isspace()]
-            b_words_here = [s + seg.b_start for s, e in b_tokens
-                            if not b[s + seg.b_start:e + seg.b_start].isspace()]
-            for x, y in zip(a_words_here, b_words_here):
-                if x in a_index and y in b_index:
-                    pairs.add((a_index[x], b_index[y]))
+            a_starts = [s + seg.a_start for s, e in tokenize(joined_a[seg.a_start:seg.a_end])
+                        if not joined_a[seg.a_start + s:seg.a_start + e].isspace()]
+            b_starts = [s + seg.b_start for s, e in tokenize(joined_b[seg.b_start:seg.b_end])
+                        if not joined_b[seg.b_start + s:seg.b_start + e].isspace()]
+            pairs.update(zip(a_starts, b_starts))
         return pairs
+
+    def offsets(row, text: str) -> dict[int, int]:
+        """CollateX token position -> character offset in ``text``."""
+        tokens = sorted((t for cell in row if cell for t in cell),
+                        key=lambda t: t["_token_array_position"])
+        out, cursor = {}, 0
+        for token in tokens:
+            found = text.find(token["t"].strip(), cursor)
+            if found >= 0:
+                out[token["_token_array_position"]] = found
+                cursor = found + len(token["t"].strip())
+        return out
 
     def their_pairs() -> set[tuple[int, int]]:
         pairs = set()
         witnesses = table["witnesses"]
-        ia, ib = witnesses.index("A"), witnesses.index("B")
-        for column in table["table"]:
-            cell_a, cell_b = column[ia], column[ib]
+        rows = table["table"]            # one row per witness, one cell per column
+        row_a, row_b = rows[witnesses.index("A")], rows[witnesses.index("B")]
+        at_a, at_b = offsets(row_a, joined_a), offsets(row_b, joined_b)
+        for cell_a, cell_b in zip(row_a, row_b):
             if not cell_a or not cell_b:
                 continue
             for ta, tb in zip(cell_a, cell_b):
-                if ta["n"] == tb["n"]:
-                    pairs.add((ta["_token_array_position"],
-                               tb["_token_array_position"] - len(a_words) - 1))
+                pa, pb = at_a.get(ta["_token_array_position"]), at_b.get(tb["_token_array_position"])
+                if ta["n"] == tb["n"] and pa is not None and pb is not None:
+                    pairs.add((pa, pb))
         return pairs
 
     mine, theirs_pairs = our_pairs(), their_pairs()
@@ -120,8 +130,12 @@ def collatex_baseline(runs: int = 3) -> dict:
     only_theirs = sorted(theirs_pairs - mine)
 
     def show(pairs):
-        return [f"{a_words[i]!r}@{i} ~ {b_words[j]!r}@{j}" for i, j in pairs[:8]
-                if i < len(a_words) and 0 <= j < len(b_words)]
+        def word(text, at):
+            end = at
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            return text[max(0, at - 25):at] + "[" + text[at:end] + "]" + text[end:end + 25]
+        return [f"{word(joined_a, i)!r} ~ {word(joined_b, j)!r}" for i, j in pairs[:8]]
     return {"ours": ours, "collatex": theirs, "words_a": len(a_words), "words_b": len(b_words),
             "aligned_by_both": len(mine & theirs_pairs), "only_ours": len(only_ours),
             "only_collatex": len(only_theirs), "examples_only_ours": show(only_ours),
