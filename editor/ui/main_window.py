@@ -23,13 +23,14 @@ from editor.model import operations as ops
 from editor.model.annotation import Span
 from editor.model.kinds import KINDS, spec
 from editor.model.text import is_word_char
-from editor.ui import settings
+from editor.ui import background, settings
+from editor.ui.actions import make_action
 from editor.ui.alignment_controller import AlignmentController
 from editor.ui.annotation_list import AnnotationList
+from editor.ui.background import Cancelled
 from editor.ui.document import EditionDocument
 from editor.ui.inspector import Inspector
 from editor.ui.witness_view import ViewOptions, WitnessPane
-from editor.ui.actions import make_action
 
 APP_NAME = "Variorum"
 
@@ -687,7 +688,8 @@ class MainWindow(QMainWindow):
             if fmt == "native":
                 from editor.io.filestamp import FileStamp
                 stamp = FileStamp.of(path)
-                result = native.load(path)
+                result = self._heavy(f"Opening {os.path.basename(path)}…", path, native.load,
+                                     path)
                 edition, problems = result.edition, result.problems
                 shown_path = path
             else:
@@ -698,8 +700,12 @@ class MainWindow(QMainWindow):
                     QMessageBox.StandardButton.Yes)
                 if answer != QMessageBox.StandardButton.Yes:
                     return False
-                result = importer(fmt)(path)
+                result = self._heavy(f"Importing {os.path.basename(path)}…", path,
+                                     importer(fmt), path)
                 edition, problems, shown_path, stamp = result.edition, result.report, "", None
+        except Cancelled:
+            self.statusBar().showMessage(f"Opening {os.path.basename(path)} was cancelled", 5000)
+            return False
         except VariorumError as exc:
             self.show_error(f"Could not open {os.path.basename(path)}", str(exc))
             return False
@@ -718,6 +724,16 @@ class MainWindow(QMainWindow):
                                          f"{len(problems)} problem(s)")
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def _heavy(self, label: str, path: str, function, *args):
+        """Run ``function(*args)`` off the interface thread when ``path`` is large."""
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            size = 0
+        if size > background.FILE_THRESHOLD:
+            return background.run_with_progress(self, label, function, *args)
+        return function(*args)
 
     def save(self) -> bool:
         if not self.doc.path:
@@ -745,7 +761,15 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Save:
                 return False
         try:
-            native.save(self.doc.edition, path)
+            if len(self.doc.edition.annotations) > background.ANNOTATION_THRESHOLD:
+                background.run_with_progress(self, f"Saving {os.path.basename(path)}…",
+                                             native.save, self.doc.edition, path)
+            else:
+                native.save(self.doc.edition, path)
+        except Cancelled:
+            self.statusBar().showMessage("Saving was cancelled; the file on disk is unchanged",
+                                         8000)
+            return False
         except VariorumError as exc:
             self.show_error("The edition was not saved", str(exc))
             return False
@@ -777,7 +801,10 @@ class MainWindow(QMainWindow):
             if not path:
                 return
             try:
-                result = importer(fmt)(path)
+                result = self._heavy(f"Importing {os.path.basename(path)}…", path,
+                                     importer(fmt), path)
+            except Cancelled:
+                return
             except VariorumError as exc:
                 self.show_error("Import failed", str(exc))
                 return
