@@ -337,3 +337,40 @@ def test_no_two_actions_share_a_shortcut(make_window, sample_path):
             assert text not in seen or seen[text] is action, \
                 f"{text} is both {seen[text].text()!r} and {action.text()!r}"
             seen[text] = action
+
+
+def test_panes_scroll_together_keeping_aligned_passages_level(make_window):
+    window = make_window(SEED_EDITION)
+    window.resize(1400, 700)
+    left, right = window.panes
+    alignment = window.aligner.alignment
+    text = left.edition.witnesses["typed"].text
+    target = text.index("Mao Zedong agreed with our proposal")
+    left.scroll_to_position(target)
+    window._sync_from(left)
+    top_left = left.top_position()
+    expected, _ = alignment.counterpart("a", top_left, top_left)
+    hand = right.edition.witnesses["handwritten"].text
+    top_right = right.top_position()
+    # the same passage is at the top of both panes: within a line of text
+    assert abs(top_right - expected) < 120, (hand[top_right:top_right + 60],
+                                             hand[expected:expected + 60])
+
+
+def test_a_note_shows_its_text_on_hover(make_window, sample_path, monkeypatch):
+    from PySide6.QtWidgets import QToolTip
+    window = make_window(sample_path)
+    pane = window.panes[0]
+    start, _ = find(pane, "We said")
+    select(pane, start, start)
+    shortcut(pane.editor, KIND_SHORTCUTS["note"])
+    note = window.inspector.annotation
+    window.inspector.note.setPlainText("Typed over an erasure.")
+    window.inspector.note.committed.emit()
+    shown = []
+    monkeypatch.setattr(QToolTip, "showText", lambda pos, text, *a: shown.append(text))
+    cursor = pane.editor.textCursor()
+    cursor.setPosition(pane.pmap.to_qt(note.start))
+    rect = pane.editor.cursorRect(cursor)
+    pane.show_tooltip(rect.center(), pane.editor.mapToGlobal(rect.center()))
+    assert shown and "Typed over an erasure." in shown[-1] and "Note" in shown[-1]
