@@ -129,7 +129,7 @@ def _touches(text: str, side: tuple[int, int], start: int, end: int) -> bool:
     return _only_space(text, start, s)
 
 
-class _Ranges:
+class AnnotationRanges:
     """The ranges annotations cover in each witness (their own, and variants'
     counterparts), sorted by start, for quick look-ups of what touches a place."""
 
@@ -145,22 +145,22 @@ class _Ranges:
             cp = ann.counterpart
             if cp is not None:
                 by_witness.setdefault(cp.witness, []).append((cp.start, cp.end, ann))
+        # short ranges sorted by start, searched in a window as wide as the longest of
+        # them; the few long ones (whole passages) are checked one by one
         self.ranges: dict[str, list[tuple[int, int, Annotation]]] = {}
         self.starts: dict[str, list[int]] = {}
-        self.max_end: dict[str, list[int]] = {}     # running maximum of the ends
+        self.widest: dict[str, int] = {}
+        self.long: dict[str, list[tuple[int, int, Annotation]]] = {}
         for witness, items in by_witness.items():
-            items.sort(key=lambda r: (r[0], r[1]))
-            self.ranges[witness] = items
-            self.starts[witness] = [r[0] for r in items]
-            running, ends = -1, []
-            for r in items:
-                running = max(running, r[1])
-                ends.append(running)
-            self.max_end[witness] = ends
+            short = [r for r in items if r[1] - r[0] <= LONG_RANGE]
+            short.sort(key=lambda r: (r[0], r[1]))
+            self.ranges[witness] = short
+            self.starts[witness] = [r[0] for r in short]
+            self.widest[witness] = max((r[1] - r[0] for r in short), default=0)
+            self.long[witness] = [r for r in items if r[1] - r[0] > LONG_RANGE]
 
     def touching(self, witness: str, side: tuple[int, int]) -> list[Annotation]:
-        items = self.ranges.get(witness)
-        if not items or witness not in self.edition.witnesses:
+        if witness not in self.edition.witnesses or witness not in self.ranges:
             return []
         text = self.edition.witnesses[witness].text
         s, e = side
@@ -170,22 +170,22 @@ class _Ranges:
             lo -= 1
         while hi < len(text) and text[hi].isspace():
             hi += 1
-        found = []
-        index = bisect.bisect_right(self.starts[witness], hi) - 1
-        ends = self.max_end[witness]
-        while index >= 0 and ends[index] >= lo:
-            start, end, ann = items[index]
-            if _touches(text, side, start, end):
-                found.append(ann)
-            index -= 1
-        return found
+        starts = self.starts[witness]
+        first = bisect.bisect_left(starts, lo - self.widest[witness])
+        last = bisect.bisect_right(starts, hi)
+        candidates = self.ranges[witness][first:last] + self.long[witness]
+        return [ann for start, end, ann in candidates if _touches(text, side, start, end)]
+
+
+#: ranges longer than this (code points) are kept apart in :class:`AnnotationRanges`
+LONG_RANGE = 2_000
 
 
 def explaining_annotations(edition: Edition, diff: Difference, include_rejected: bool = False,
-                           ranges: _Ranges | None = None) -> list[Annotation]:
+                           ranges: AnnotationRanges | None = None) -> list[Annotation]:
     """Annotations that touch ``diff`` in either witness, in reading order (rejected ones
     only on request; orphaned ones never: they have no place)."""
-    ranges = ranges or _Ranges(edition, include_rejected)
+    ranges = ranges or AnnotationRanges(edition, include_rejected)
     found = {}
     for witness in (diff.a, diff.b):
         for ann in ranges.touching(witness, diff.side(witness)):
@@ -193,14 +193,14 @@ def explaining_annotations(edition: Edition, diff: Difference, include_rejected:
     return sorted(found.values(), key=Annotation.sort_key)
 
 
-def is_explained(edition: Edition, diff: Difference, ranges: _Ranges | None = None) -> bool:
+def is_explained(edition: Edition, diff: Difference, ranges: AnnotationRanges | None = None) -> bool:
     return diff.id in edition.explained or \
         bool(explaining_annotations(edition, diff, ranges=ranges))
 
 
 def unexplained(edition: Edition, alignment: Alignment) -> list[Difference]:
     """The differences no annotation explains and no editor marked as explained."""
-    ranges = _Ranges(edition)
+    ranges = AnnotationRanges(edition)
     return [d for d in differences(edition, alignment) if not is_explained(edition, d, ranges)]
 
 

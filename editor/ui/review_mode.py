@@ -781,7 +781,8 @@ class DifferencesPanel(QWidget):
         """List the differences (unexplained ones, or all) of the current alignment.
         A hidden list waits: showing the dock refreshes it."""
         self._timer.stop()
-        if not self.isVisible():
+        # a dock behind another's tab counts as visible to Qt but shows nothing
+        if not self.isVisible() or self.visibleRegion().isEmpty():
             return
         alignment = self.alignment
         edition = self.doc.edition
@@ -798,7 +799,8 @@ class DifferencesPanel(QWidget):
         a_label = edition.witnesses[alignment.a].label
         b_label = edition.witnesses[alignment.b].label
         self.table.setHorizontalHeaderLabels([a_label, b_label, "Proposal", "Explained by"])
-        ranges = props._Ranges(edition)
+        ranges = props.AnnotationRanges(edition)
+        with_rejected = None      # built when first needed, once per refresh
         every = props.differences(edition, alignment)
         unexplained = 0
         for diff in every:
@@ -823,8 +825,11 @@ class DifferencesPanel(QWidget):
             else:
                 explained = ""
             if not explained:
+                if with_rejected is None:
+                    with_rejected = props.AnnotationRanges(edition, include_rejected=True)
                 turned_down = [a.id for a in props.explaining_annotations(
-                    edition, diff, include_rejected=True) if a.status == "rejected"]
+                    edition, diff, include_rejected=True, ranges=with_rejected)
+                    if a.status == "rejected"]
                 if turned_down:
                     explained = f"(rejected: {', '.join(turned_down[:3])})"
             is_explained = bool(explainers) or diff.id in edition.explained
