@@ -23,7 +23,6 @@ from editor.formats import native
 from editor.io.atomic import backup_path
 
 from conftest import ROOT, build_sample_edition
-from test_safety_figures import safety_figures  # noqa: F401 - a fixture
 
 KILLS = 50
 

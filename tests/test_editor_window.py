@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
 from editor.formats import native
 from editor.model.kinds import KINDS
 from editor.ui.main_window import KIND_SHORTCUTS
 from tests.conftest import SEED_EDITION, build_sample_edition
+from tests.window_helpers import find, select, shortcut
 
 
 @pytest.fixture()
@@ -19,26 +19,6 @@ def sample_path(tmp_path):
     path = tmp_path / "sample.variorum.xml"
     native.save(build_sample_edition(), path)
     return path
-
-
-def select(pane, start: int, end: int) -> None:
-    cursor = pane.editor.textCursor()
-    cursor.setPosition(pane.pmap.to_qt(start))
-    cursor.setPosition(pane.pmap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-    pane.editor.setTextCursor(cursor)
-    pane.editor.setFocus()
-
-
-def find(pane, word: str) -> tuple[int, int]:
-    text = pane.edition.witnesses[pane.witness_id].text
-    start = text.index(word)
-    return start, start + len(word)
-
-
-def shortcut(widget, sequence: str) -> None:
-    from PySide6.QtGui import QKeySequence
-    combo = QKeySequence(sequence)[0]
-    QTest.keyClick(widget, combo.key(), combo.keyboardModifiers())
 
 
 def pane_matches_model(pane) -> bool:

@@ -32,7 +32,6 @@ from editor.formats.registry import importer
 from editor.model.validate import validate_edition
 
 from conftest import SAMPLES, TEI_TESTDATA, build_sample_edition
-from test_safety_figures import safety_figures  # noqa: F401 - a fixture
 
 SCALE = float(os.environ.get("VARIORUM_FUZZ_SCALE", "1"))
 #: a single case running longer than this is a hang

@@ -32,7 +32,6 @@ from editor.formats.registry import importer
 from editor.io.textfile import decode_text
 
 from conftest import ROOT, build_sample_edition
-from test_safety_figures import safety_figures  # noqa: F401 - a fixture
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 SAMPLE_TEI = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -9,7 +9,6 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
@@ -17,6 +16,7 @@ from editor.model import operations as ops
 from editor.ui import reanchor_panel
 from editor.ui.reanchor_panel import SHORTCUTS, ReplaceTextDialog
 from tests.conftest import SEED_EDITION
+from tests.window_helpers import select, shortcut
 
 # the corrections applied to the seed's typed text: (old, new), each once
 CORRECTIONS = [
@@ -41,19 +41,6 @@ def mark_on(edition, quote: str) -> str:
     if not found:
         pytest.fail(f"the seed's edition has no mark on {quote!r} any more")
     return found[0]
-
-
-def shortcut(widget, sequence: str) -> None:
-    combo = QKeySequence(sequence)[0]
-    QTest.keyClick(widget, combo.key(), combo.keyboardModifiers())
-
-
-def select(pane, start: int, end: int) -> None:
-    cursor = pane.editor.textCursor()
-    cursor.setPosition(pane.pmap.to_qt(start))
-    cursor.setPosition(pane.pmap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-    pane.editor.setTextCursor(cursor)
-    pane.editor.setFocus()
 
 
 def listed(feature) -> dict[str, str]:

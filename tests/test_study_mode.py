@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtTest import QTest
 
 from editor.align.variants import counts
@@ -15,19 +15,7 @@ from editor.model import operations as ops
 from editor.ui.main_window import KIND_SHORTCUTS
 from editor.ui.study_mode import ELISION_GAP, STUDY_SHORTCUT
 from tests.conftest import SEED_EDITION, build_sample_edition
-
-
-def shortcut(widget, sequence: str) -> None:
-    combo = QKeySequence(sequence)[0]
-    QTest.keyClick(widget, combo.key(), combo.keyboardModifiers())
-
-
-def select(pane, start: int, end: int) -> None:
-    cursor = pane.editor.textCursor()
-    cursor.setPosition(pane.pmap.to_qt(start))
-    cursor.setPosition(pane.pmap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-    pane.editor.setTextCursor(cursor)
-    pane.editor.setFocus()
+from tests.window_helpers import select, shortcut
 
 
 def study_edition():

@@ -4,11 +4,11 @@ annotation on its words (or saying which ones need review)."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from editor.anchor.reanchor import reanchor
-from editor.errors import FileFormatError, VariorumError
+from editor.cli.common import load_edition
+from editor.errors import VariorumError
 from editor.formats import native
 from editor.io.atomic import atomic_write_bytes
 from editor.io.textfile import read_text_file
@@ -55,9 +55,7 @@ def _choose_witness(edition, wanted: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not os.path.isfile(args.edition):
-        raise FileFormatError("no such file", args.edition)
-    loaded = native.load(args.edition)
+    loaded = load_edition(args.edition)
     edition = loaded.edition
     witness = _choose_witness(edition, args.witness)
     text, _encoding = read_text_file(args.text)

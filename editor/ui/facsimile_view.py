@@ -41,6 +41,7 @@ from editor.errors import VariorumError
 from editor.model import facsimile
 from editor.model.kinds import spec
 from editor.ui.actions import make_action
+from editor.ui.richtext import escape
 
 #: marks the extra selections this module adds to a text pane (others' are left alone)
 _OUR_SELECTION = int(QTextFormat.Property.UserProperty) + 0x0FAC
@@ -791,19 +792,19 @@ class FacsimilePanel(QWidget):
         ann = self.edition.annotations.get(zone.annotation) if zone.annotation else None
         if ann is not None:
             quote = self.edition.quote(ann)
-            parts.append(f"<b>{_escape(spec(ann.kind).label)}</b>"
-                         + (f": “{_escape(quote[:80])}”" if quote else ""))
+            parts.append(f"<b>{escape(spec(ann.kind).label)}</b>"
+                         + (f": “{escape(quote[:80])}”" if quote else ""))
         elif zone.annotation:
             parts.append(f"linked to annotation {zone.annotation}, which no longer exists")
         where = facsimile.zone_range(self.edition, zone)
         if where is not None and ann is None:
             witness, start, end = where
             text = self.edition.witnesses[witness].text[start:end]
-            parts.append(f"“{_escape(text[:80])}”")
+            parts.append(f"“{escape(text[:80])}”")
         if not parts:
             parts.append("a region tied to no words: select words and choose "
                          "Facsimile ▸ Link Region to Selected Text")
-        parts.append(f"<span style='color:#666'>page {_escape(surface.label or surface.id)}, "
+        parts.append(f"<span style='color:#666'>page {escape(surface.label or surface.id)}, "
                      f"{zone.id}</span>")
         return "<br>".join(parts)
 
@@ -1396,10 +1397,6 @@ def _placeholder(width: int, height: int) -> QPixmap:
     painter.drawText(pixmap.rect(), int(Qt.AlignmentFlag.AlignCenter), "image not available")
     painter.end()
     return pixmap
-
-
-def _escape(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def install(window) -> FacsimileFeature:

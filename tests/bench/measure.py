@@ -82,7 +82,6 @@ def measure(size: str, runs: int) -> dict:
             reanchor_once()
             timings.append(reanchor_once.elapsed)
         results["reanchor"] = timings
-    del edition
     return results
 
 

@@ -61,7 +61,7 @@ def collatex_baseline(runs: int = 3) -> dict:
     ours = []
     for _ in range(max(runs, 5)):
         start = time.perf_counter()
-        segments = align_texts(a, b)
+        align_texts(a, b)
         ours.append(time.perf_counter() - start)
     try:
         from collatex import Collation, collate
