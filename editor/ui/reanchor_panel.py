@@ -616,9 +616,7 @@ class ReanchorFeature(QObject):
         self.last_report: ReanchorReport | None = None
         self._results: dict[str, AnchorResult] = {}
         self._generation = 0              # counts doc.changed/doc.reset (see _adopt)
-        self._replacements: list[tuple[ops.Change, str]] = []
         self.busy = False
-        self._pushing = False
         self.progress_dialog: QProgressDialog | None = None
         self.job: ReanchorJob | None = None
 
@@ -696,14 +694,6 @@ class ReanchorFeature(QObject):
     # -- following the document ----------------------------------------------------------
     def _doc_changed(self, change: ops.Change, undo: bool, _origin) -> None:
         self._generation += 1
-        if not undo and not self._pushing:
-            for mine, witness in self._replacements:
-                if mine is change:       # redone: the panes replayed it with stale indexes
-                    self._rebuild_indexes(witness)
-                    for pane in self.window.panes:
-                        if pane.witness_id == witness:
-                            pane.refresh_all()
-                    break
         snapshots = chain(change.before.values(), change.after.values())
         relevant = change.header_changed or bool(change.annotation_ids & self.panel.model.id_set) \
             or any(s is not None and s.anchoring is not None for s in snapshots)
@@ -719,7 +709,6 @@ class ReanchorFeature(QObject):
         self._generation += 1
         self.last_report = None
         self._results = {}
-        self._replacements = []
         self.refresh()
 
     def refresh(self) -> None:
@@ -735,14 +724,6 @@ class ReanchorFeature(QObject):
         self.act_replace.setEnabled(not read_only)
         self.panel.reload()
         self.panel.update_summary()
-
-    def _rebuild_indexes(self, witness: str) -> None:
-        """A replacement may move annotations out of order (a moved paragraph), which the
-        panes' position indexes do not expect of a text edit: rebuild them.  Undo is
-        handled by the panes themselves (they rebuild after every undo)."""
-        for pane in self.window.panes:
-            if pane.witness_id == witness and pane.index is not None:
-                pane.index.rebuild(self.doc.edition.annotations.values())
 
     def _file_opened(self, _path: str) -> None:
         fuzzy, orphaned = review_counts(self.doc.edition)
@@ -1112,18 +1093,10 @@ class ReanchorFeature(QObject):
             change = ops.combine([declared, change], change.description)
         if source:
             change.description = f"{change.description} from {source}"
-        self._replacements.append((change, witness_id))
         self.last_report = report
         self._results.update({r.id: r for r in report.results
                               if r.target == "annotation" and r.needs_review})
-        # indexes first, so that the panes restyle the new text once, rightly, when they
-        # replay it
-        self._rebuild_indexes(witness_id)
-        self._pushing = True
-        try:
-            self.doc.push(change)
-        finally:
-            self._pushing = False
+        self.doc.push(change)
         self.refresh()
         self.open_dock()
         fuzzy = report.counts("annotation")["fuzzy"]
